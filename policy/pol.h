@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Policy files: parse the text format into a struct sbx_policy, and dump a
+ * policy back as canonical text (the format is described in pol.c). */
+#ifndef POL_H
+#define POL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sbx.h"
+
+/* Largest policy file accepted, in bytes. */
+#define POL_FILE_MAX (64 * 1024)
+/* Longest line accepted, in bytes, without its newline. */
+#define POL_LINE_MAX 1024
+/* Longest path accepted in ro, rw and workdir, in bytes, without the NUL. */
+#define POL_PATH_MAX 4095
+
+/* Parse a size: decimal digits and an optional unit K, M or G (powers of
+ * 1024; no unit means bytes), e.g. "512", "4K", "64M". Returns 0 and stores
+ * the byte count in *out, or -1 with err (code EINVAL or ERANGE, message
+ * "bad size 'S': why") on an empty string, a sign, an unknown unit,
+ * trailing characters or overflow. *out is untouched on error. */
+int pol_parse_size(const char *s, uint64_t *out, struct sbx_error *err);
+
+/* Parse a duration: decimal digits and a mandatory unit ms, s or m, e.g.
+ * "250ms", "5s", "2m". Returns 0 and stores milliseconds in *ms, or -1 with
+ * err (EINVAL or ERANGE, "bad time 'S': why"); a bare number is an error. */
+int pol_parse_time(const char *s, uint64_t *ms, struct sbx_error *err);
+
+/* Write v as the shortest exact size ("64M", "1536", "0") or duration
+ * ("2m", "5s", "250ms") that the parsers above read back to the same
+ * value. Always NUL-terminates buf (24 bytes are always enough). */
+void pol_format_size(uint64_t v, char *buf, size_t len);
+void pol_format_time(uint64_t ms, char *buf, size_t len);
+
+/* Parse a policy held in memory (len bytes, need not be NUL-terminated;
+ * name is used only in error messages). *p is overwritten, not freed
+ * first: it starts as sbx_policy_default() and each directive changes it.
+ *
+ * One directive per line, tokens separated by blanks (space, tab), no
+ * quoting; a token starting with '#' starts a comment. NUL, CR and other
+ * control bytes are refused, and so are lines over POL_LINE_MAX bytes.
+ *   timeout TIME | cpu TIME            1ms..60m
+ *   memory SIZE                        >= 16M
+ *   procs N (1..4096) | files N (8..65536) | fsize SIZE
+ *   stdout SIZE (1K..16M) | stderr SIZE (0..16M) | tmpfs SIZE (4K..1G)
+ *   network none|loopback|host         syscall-default kill|eperm
+ *   on-failure defer|continue|reject   verdicts LIST|all|none
+ *   workdir PATH | user NAME|UID | group NAME|GID (never 0)
+ *   families unix|inet|inet6|netlink...
+ *   ro PATH... | rw PATH...            absolute, no "." or "..", not "/"
+ *   syscalls ITEM...                   name, -name, @group, -@group
+ *   setvars NAME... | env NAME|PREFIX*...   (nothing matching LD_*)
+ * The scalar directives may be given once, with exactly one value. List
+ * directives may be repeated and add up, but their first line replaces
+ * the default list: a policy that says `env FOO` passes only FOO, one
+ * that says `syscalls @default -socket` allows the default set but
+ * socket. `none` as the only value says "empty list". A syscall group
+ * contributes the members the architecture knows, minus the always-denied
+ * ones; naming an always-denied syscall outright is an error.
+ *
+ * Returns 0 with *p the effective policy (free it with sbx_policy_clear()),
+ * or -1 at the first error with *p cleared and err->msg "NAME:LINE: why"
+ * (code EINVAL, ERANGE for a value out of range, ENOMEM when out of
+ * memory; EFBIG and "NAME: why" when len exceeds POL_FILE_MAX). */
+int pol_parse_buf(const char *name, const char *buf, size_t len,
+		  struct sbx_policy *p, struct sbx_error *err);
+
+/* Read the file at path (at most POL_FILE_MAX bytes) and parse it as
+ * pol_parse_buf() does, with path as the name. A file that cannot be read
+ * gives -1 with the errno as code and "PATH: open: why" or "PATH: read:
+ * why" as message. */
+int pol_parse_file(const char *path, struct sbx_policy *p,
+		   struct sbx_error *err);
+
+/* Dump the effective policy *p as canonical policy text: every directive
+ * once, in a fixed order, sizes and times in their shortest exact form,
+ * paths sorted, syscalls sorted and wrapped over several `syscalls` lines.
+ * Parsing the dump gives back the same policy. On success returns 0 and
+ * stores a new NUL-terminated string in *out (caller frees) and its length
+ * in *len; returns -1 with errno ENOMEM when out of memory. */
+int pol_dump(const struct sbx_policy *p, char **out, size_t *len);
+
+#endif

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* spp-run's command line: options, then the plugin and its arguments. */
+#include <errno.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *const events[] = { "connection", "helo", "mail", "rcpt",
+				      "data",	    "auth", NULL };
+
+static int valid_env(const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+
+	if (!eq || eq == kv)
+		return 0;
+	for (const char *s = kv; s < eq; s++)
+		if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= 'a' && *s <= 'z') ||
+		      (s > kv && *s >= '0' && *s <= '9')))
+			return 0;
+	return 1;
+}
+
+static int valid_event(const char *e)
+{
+	for (size_t i = 0; events[i]; i++)
+		if (strcmp(events[i], e) == 0)
+			return 1;
+	return 0;
+}
+
+/* The value of --opt VALUE or --opt=VALUE; NULL when absent. */
+static const char *opt_value(const char *opt, int argc, char **argv, int *i)
+{
+	size_t n = strlen(opt);
+
+	if (strncmp(argv[*i], opt, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] || *i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+int sbx_cli_parse(struct sbx_cli *c, int argc, char **argv,
+		  struct sbx_error *err)
+{
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	c->event = "-";
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v;
+
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (a[0] != '-' || a[1] == '\0')
+			break;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			c->help = 1;
+			return 0;
+		}
+		if ((v = opt_value("--policy", argc, argv, &i))) {
+			if (c->policy) {
+				sbx_fail(err, EINVAL, "--policy given twice");
+				goto fail;
+			}
+			c->policy = v;
+		} else if ((v = opt_value("--env", argc, argv, &i))) {
+			if (!valid_env(v)) {
+				sbx_fail(err, EINVAL,
+					 "--env wants NAME=VALUE, not '%.64s'",
+					 v);
+				goto fail;
+			}
+			if (sbx_strv_add(&c->env, v, err) < 0)
+				goto fail;
+		} else if ((v = opt_value("--event", argc, argv, &i))) {
+			if (!valid_event(v)) {
+				sbx_fail(err, EINVAL, "unknown event '%.32s'",
+					 v);
+				goto fail;
+			}
+			c->event = v;
+		} else {
+			sbx_fail(err, EINVAL, "unknown option '%.64s'", a);
+			goto fail;
+		}
+	}
+	if (i >= argc || !argv[i][0]) {
+		sbx_fail(err, EINVAL, "no plugin given");
+		goto fail;
+	}
+	c->argv = argv + i;
+	return 0;
+fail:
+	sbx_cli_clear(c);
+	return -1;
+}
+
+void sbx_cli_clear(struct sbx_cli *c)
+{
+	sbx_strv_clear(&c->env);
+}

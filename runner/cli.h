@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* spp-run's command line, parsed apart from main() so it can be tested. */
+#ifndef SBX_CLI_H
+#define SBX_CLI_H
+
+#include "sbx.h"
+
+struct sbx_cli {
+	const char *policy; /* NULL: the built-in default */
+	const char *event;  /* "-" when not given */
+	struct sbx_strv env; /* NAME=VALUE from --env */
+	char **argv;	     /* the plugin and its arguments (borrowed) */
+	int help;
+};
+
+/* Parse argv (argv[0] is spp-run itself). Returns 0, or -1 with *err
+ * describing the usage error. Free with sbx_cli_clear(). */
+int sbx_cli_parse(struct sbx_cli *c, int argc, char **argv,
+		  struct sbx_error *err);
+void sbx_cli_clear(struct sbx_cli *c);
+
+#endif

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The seccomp filter: compiled once per jail with libseccomp, exported as
+ * BPF, attached in the plugin child right before execve. Calls outside the
+ * allowlist go to init through a user-notification listener, which names
+ * the call and ends the sandbox (or fail with EPERM, if the policy says). */
+#include <errno.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define NS_FLAGS                                                      \
+	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |  \
+	 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)
+
+/* ioctl requests that inject input into a terminal. */
+static const uint32_t tty_ioctls[2] = { TIOCSTI, TIOCLINUX };
+
+/* Allow every ioctl request but the two above. libseccomp lets an
+ * unconditional rule override conditional ones, and has no masked "not
+ * equal", so the complement is spelled out: a request differs from both
+ * when it differs from them in a bit where they agree, or from each of them
+ * in two distinct bits where they disagree. Only the low 32 bits are
+ * compared: the kernel truncates the request after the filter ran. */
+static int allow_ioctl(scmp_filter_ctx ctx, int nr)
+{
+	uint32_t x = tty_ioctls[0], y = tty_ioctls[1], d = x ^ y;
+	int rc = 0;
+
+	for (int b = 0; b < 32 && !rc; b++) {
+		uint32_t m = 1u << b;
+
+		if (!(d & m))
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					      SCMP_A1(SCMP_CMP_MASKED_EQ, m,
+						      ~x & m));
+	}
+	for (int b1 = 0; b1 < 32 && !rc; b1++)
+		for (int b2 = 0; b2 < 32 && !rc; b2++) {
+			uint32_t m1 = 1u << b1, m2 = 1u << b2;
+
+			if (b1 == b2 || !(d & m1) || !(d & m2))
+				continue;
+			rc = seccomp_rule_add(
+				ctx, SCMP_ACT_ALLOW, nr, 1,
+				SCMP_A1(SCMP_CMP_MASKED_EQ, m1 | m2,
+					(~x & m1) | (~y & m2)));
+		}
+	return rc;
+}
+
+/* Calls whose arguments the filter inspects. Returns 1 for other calls. */
+static int allow_special(scmp_filter_ctx ctx, const struct sbx_policy *p,
+			 int nr, const char *name)
+{
+	static const struct {
+		unsigned int bit;
+		int af;
+	} fam[] = {
+		{ SBX_AF_UNIX, AF_UNIX },
+		{ SBX_AF_INET, AF_INET },
+		{ SBX_AF_INET6, AF_INET6 },
+		{ SBX_AF_NETLINK, AF_NETLINK },
+	};
+	int rc = 0;
+
+	if (strcmp(name, "clone") == 0)
+		/* Namespace flags are how a plugin would build itself a new
+		 * user namespace with capabilities: never. */
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					SCMP_A0(SCMP_CMP_MASKED_EQ, NS_FLAGS,
+						0));
+	if (strcmp(name, "ioctl") == 0)
+		return allow_ioctl(ctx, nr);
+	if (strcmp(name, "personality") == 0) {
+		/* Querying is harmless; changing the personality re-enables
+		 * legacy behaviour such as READ_IMPLIES_EXEC. The kernel reads
+		 * the argument as unsigned int. */
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffff,
+					      0));
+		if (rc == 0)
+			rc = seccomp_rule_add(
+				ctx, SCMP_ACT_ALLOW, nr, 1,
+				SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffff,
+					0xffffffff));
+		return rc;
+	}
+	if (strcmp(name, "socket") == 0 || strcmp(name, "socketpair") == 0) {
+		/* Other families fail softly: resolvers probe AF_NETLINK and
+		 * fall back when it is refused. */
+		for (int af = 0; af < AF_MAX && !rc; af++) {
+			uint32_t act = SCMP_ACT_ERRNO(EAFNOSUPPORT);
+
+			for (size_t i = 0; i < sizeof(fam) / sizeof(*fam); i++)
+				if (fam[i].af == af && (p->families & fam[i].bit))
+					act = SCMP_ACT_ALLOW;
+			rc = seccomp_rule_add(ctx, act, nr, 1,
+					      SCMP_A0(SCMP_CMP_MASKED_EQ,
+						      0xffffffff,
+						      (unsigned int)af));
+		}
+		return rc;
+	}
+	return 1; /* not special */
+}
+
+static scmp_filter_ctx build_filter(const struct sbx_policy *p,
+				   struct sbx_error *err)
+{
+	uint32_t dflt = p->sysdefault == SBX_SYS_EPERM ? SCMP_ACT_ERRNO(EPERM)
+						       : SCMP_ACT_NOTIFY;
+	/* The child needs these to hand over and start the plugin. */
+	static const char *const always[] = { "execve", "exit", "exit_group",
+					      NULL };
+	scmp_filter_ctx ctx = seccomp_init(dflt);
+	int rc;
+
+	if (!ctx) {
+		sbx_fail(err, ENOMEM, "seccomp: cannot create filter");
+		return NULL;
+	}
+	/* Calls of another ABI (i386 through int 0x80, x32) are reported
+	 * like any forbidden call, never allowed. */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_NOTIFY) ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2))
+		goto attr_fail;
+	for (size_t i = 0; i < p->syscalls.n; i++) {
+		const char *name = p->syscalls.v[i];
+		int nr = seccomp_syscall_resolve_name(name);
+
+		if (nr == __NR_SCMP_ERROR || sbx_syscall_denied(name))
+			continue;
+		rc = allow_special(ctx, p, nr, name);
+		if (rc == 1)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+		if (rc < 0) {
+			sbx_fail(err, -rc, "seccomp: rule for %s: %s", name,
+				 strerror(-rc));
+			goto fail;
+		}
+	}
+	for (size_t i = 0; always[i]; i++) {
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+				      seccomp_syscall_resolve_name(always[i]),
+				      0);
+		if (rc < 0) {
+			sbx_fail(err, -rc, "seccomp: rule for %s: %s",
+				 always[i], strerror(-rc));
+			goto fail;
+		}
+	}
+	/* Named so that even under `syscall-default eperm` they end the
+	 * sandbox and show up in the report. */
+	for (size_t i = 0; sbx_denied_syscalls[i]; i++) {
+		int nr = seccomp_syscall_resolve_name(sbx_denied_syscalls[i]);
+
+		if (nr == __NR_SCMP_ERROR ||
+		    (dflt == SCMP_ACT_NOTIFY &&
+		     strcmp(sbx_denied_syscalls[i], "clone3")))
+			continue;
+		/* clone3's flags live in memory the filter cannot read:
+		 * ENOSYS makes libc fall back to clone, which it can. */
+		rc = seccomp_rule_add(ctx,
+				      strcmp(sbx_denied_syscalls[i], "clone3") ?
+					      SCMP_ACT_NOTIFY :
+					      SCMP_ACT_ERRNO(ENOSYS),
+				      nr, 0);
+		if (rc < 0) {
+			sbx_fail(err, -rc, "seccomp: rule for %s: %s",
+				 sbx_denied_syscalls[i], strerror(-rc));
+			goto fail;
+		}
+	}
+	/* The hand-over of the listener descriptor to init; fd 3 is closed
+	 * by execve (O_CLOEXEC), so the plugin never holds it. */
+	if (!sbx_strv_has(&p->syscalls, "sendmsg")) {
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 1,
+				      SCMP_A0(SCMP_CMP_EQ, SBX_FD_HANDOFF));
+		if (rc < 0) {
+			sbx_fail(err, -rc, "seccomp: rule for sendmsg: %s",
+				 strerror(-rc));
+			goto fail;
+		}
+	}
+	return ctx;
+attr_fail:
+	sbx_fail(err, EINVAL, "seccomp: cannot set filter attributes");
+fail:
+	seccomp_release(ctx);
+	return NULL;
+}
+
+/* libseccomp 2.5 exports only to a descriptor: go through a memfd. */
+static int export_bpf(scmp_filter_ctx ctx, struct sbx_bpf *out,
+		      struct sbx_error *err)
+{
+	int fd = memfd_create("sbx-bpf", MFD_CLOEXEC);
+	off_t size;
+	int rc;
+
+	if (fd < 0)
+		return sbx_fail(err, errno, "seccomp: memfd_create: %s",
+				strerror(errno));
+	rc = seccomp_export_bpf(ctx, fd);
+	if (rc < 0) {
+		close(fd);
+		return sbx_fail(err, -rc, "seccomp: export: %s",
+				strerror(-rc));
+	}
+	size = lseek(fd, 0, SEEK_CUR);
+	if (size <= 0 || size % sizeof(struct sock_filter) ||
+	    size / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		close(fd);
+		return sbx_fail(err, EINVAL, "seccomp: bad program size %lld",
+				(long long)size);
+	}
+	out->insns = malloc((size_t)size);
+	if (!out->insns) {
+		close(fd);
+		return sbx_fail(err, ENOMEM, "seccomp: out of memory");
+	}
+	if (pread(fd, out->insns, (size_t)size, 0) != size) {
+		close(fd);
+		free(out->insns);
+		out->insns = NULL;
+		return sbx_fail(err, EIO, "seccomp: cannot read program");
+	}
+	close(fd);
+	out->len = (unsigned short)(size / sizeof(struct sock_filter));
+	return 0;
+}
+
+int sbx_filter_compile(struct sbx_jail *j, struct sbx_error *err)
+{
+	scmp_filter_ctx ctx = build_filter(j->pol, err);
+	int rc;
+
+	if (!ctx)
+		return -1;
+	rc = export_bpf(ctx, &j->bpf, err);
+	seccomp_release(ctx);
+	return rc;
+}
+
+void sbx_filter_free(struct sbx_jail *j)
+{
+	free(j->bpf.insns);
+	j->bpf.insns = NULL;
+}
+
+/* The kernel allows one listener per filter chain; it is the only way out
+ * of the sandbox for the number of a forbidden call. */
+int sbx_filter_load(const struct sbx_jail *j)
+{
+	struct sock_fprog prog = { j->bpf.len, j->bpf.insns };
+
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			    SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+}

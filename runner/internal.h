@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Internals shared by the runner's files: the jail, the per-run plan handed
+ * to the sandbox's init, and the records init sends back. */
+#ifndef SBX_INTERNAL_H
+#define SBX_INTERNAL_H
+
+#include <linux/filter.h>
+#include <stdint.h>
+#include <sys/capability.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "sbx.h"
+
+/* A compiled seccomp program, exported by libseccomp as raw BPF. */
+struct sbx_bpf {
+	struct sock_filter *insns;
+	unsigned short len;
+};
+
+struct sbx_jail {
+	const struct sbx_policy *pol;
+	struct sbx_bpf bpf; /* the seccomp filter, compiled */
+	int privileged; /* geteuid() == 0 at jail creation */
+	uid_t uid;	/* identity inside; mapped 1:1 to the host */
+	gid_t gid;
+	uid_t host_uid;
+	gid_t host_gid;
+	cap_t nocaps; /* the empty set, allocated before any run */
+};
+
+/* The descriptor numbers init uses after it tidied its table. */
+enum {
+	SBX_FD_HANDOFF = 3, /* in the plugin child: socket to init */
+	SBX_FD_SYNC = 3,    /* in init: read end of the parent's sync pipe */
+	SBX_FD_STATUS = 4,  /* in init: records to the parent */
+	SBX_FD_OUT = 5,	    /* in init: the plugin's stdout pipe */
+	SBX_FD_ERR = 6,	    /* in init: the plugin's stderr pipe */
+	SBX_FD_FIRST_FREE = 7,
+};
+
+enum sbx_mnt_kind {
+	SBX_MNT_BIND,  /* a host path */
+	SBX_MNT_TMPFS, /* an empty tmpfs (also masks secret directories) */
+	SBX_MNT_PROC,  /* proc of the sandbox's pid namespace */
+};
+
+/* One mount step of the sandbox's view, prepared by the parent and applied
+ * by init in order. */
+struct sbx_bind {
+	enum sbx_mnt_kind kind;
+	char src[4096];	 /* BIND: host path, resolved by the parent */
+	char dst[4096];	 /* absolute path inside the sandbox */
+	int is_dir;
+	int writable;
+	int is_dev;	 /* a device node: keep it usable (no nodev) */
+	char opts[64];	 /* TMPFS: mount options */
+};
+
+struct sbx_symlink {
+	const char *path;
+	char target[256];
+};
+
+#define SBX_MAX_BINDS 48
+#define SBX_MAX_LINKS 16
+
+/* Everything init needs, computed before clone so that the sandbox's side
+ * never allocates. */
+struct sbx_plan {
+	const struct sbx_jail *jail;
+	char *const *argv;
+	char *const *envp;
+	char exec_path[4096]; /* absolute, visible inside */
+	char workdir[4096];
+	struct sbx_bind binds[SBX_MAX_BINDS];
+	size_t nbinds;
+	struct sbx_symlink links[SBX_MAX_LINKS];
+	size_t nlinks;
+	struct rlimit rl_cpu, rl_as, rl_nproc, rl_nofile, rl_fsize;
+	int sync_rd, status_wr, out_wr, err_wr; /* before init renumbers */
+	double t0_ms; /* when the run began (CLOCK_MONOTONIC) */
+};
+
+/* Records init writes to the status pipe; one write each (< PIPE_BUF). */
+enum sbx_msg_type {
+	SBX_MSG_SETUP = 1, /* setup failed: text */
+	SBX_MSG_EXEC,	   /* execve failed: err */
+	SBX_MSG_STARTED,   /* execve succeeded */
+	SBX_MSG_SYSCALL,   /* filter hit: nr, arch */
+	SBX_MSG_EXIT,	   /* plugin ended: status (wait status) */
+};
+
+struct sbx_msg {
+	uint32_t type;
+	int32_t status;
+	int32_t err;
+	int32_t nr;
+	uint32_t arch;
+	char text[180];
+};
+
+/* filter.c */
+int sbx_filter_compile(struct sbx_jail *j, struct sbx_error *err);
+void sbx_filter_free(struct sbx_jail *j);
+/* In the plugin child: attach the filter; returns its listener fd. */
+int sbx_filter_load(const struct sbx_jail *j);
+
+/* ns.c: runs in the parent */
+int sbx_ns_write_maps(const struct sbx_jail *j, pid_t pid,
+		      struct sbx_error *err);
+int sbx_ns_clone_flags(const struct sbx_jail *j);
+/* ns.c: in init; bring lo up for loopback networking */
+int sbx_ns_loopback_up(void);
+
+/* mount.c: the parent plans the view, init builds it. */
+int sbx_mount_plan(struct sbx_plan *pl, const char *program,
+		   struct sbx_error *err);
+int sbx_mount_build(const struct sbx_plan *pl, const char **what);
+
+/* caps.c: in init and the plugin child */
+int sbx_caps_set_ids(const struct sbx_jail *j, const char **what);
+int sbx_caps_drop_all(const struct sbx_jail *j, const char **what);
+
+/* spawn.c */
+void sbx_init_main(const struct sbx_plan *pl) __attribute__((noreturn));
+
+/* collect.c: the parent side of one run */
+int sbx_collect(const struct sbx_plan *pl, pid_t pid, int pidfd, int out_rd,
+		int err_rd, int status_rd, struct sbx_result *r,
+		struct sbx_error *err);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+double sbx_now_ms(void);
+
+/* Write a record from inside the sandbox; never fails loudly. */
+void sbx_msg_send(int fd, enum sbx_msg_type type, int status, int err,
+		  const char *text);
+
+#endif

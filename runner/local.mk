@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+noinst_LIBRARIES += runner/libsbx.a
+runner_libsbx_a_SOURCES = \
+	runner/sbx.h \
+	runner/verdict.h \
+	runner/verdict.c \
+	runner/error.c \
+	runner/policy.c \
+	runner/syscalls.c \
+	runner/internal.h \
+	runner/filter.c \
+	runner/ns.c \
+	runner/mount.c \
+	runner/caps.c \
+	runner/spawn.c \
+	runner/collect.c \
+	runner/result.c \
+	runner/env.c \
+	$(NULL)
+runner_libsbx_a_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS)
+
+SBX_LIBS = runner/libsbx.a $(SECCOMP_LIBS) $(CAP_LIBS)
+
+bin_PROGRAMS += spp-run
+spp_run_SOURCES = runner/spp-run.c runner/cli.c runner/cli.h
+spp_run_LDADD = policy/libpol.a $(SBX_LIBS)

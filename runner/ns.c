@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Namespaces: which ones a run gets, the user namespace's id maps (written
+ * by the parent), and the loopback interface for `network loopback`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+int sbx_ns_clone_flags(const struct sbx_jail *j)
+{
+	/* A user namespace even for root: it scopes RLIMIT_NPROC to this
+	 * sandbox and gives the plugin's uid no power over host objects. */
+	int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
+		    CLONE_NEWUTS | CLONE_NEWCGROUP;
+
+	if (j->pol->net != SBX_NET_HOST)
+		flags |= CLONE_NEWNET;
+	return flags;
+}
+
+static int write_file(pid_t pid, const char *name, const char *text,
+		      struct sbx_error *err)
+{
+	char path[64];
+	size_t len = strlen(text);
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return sbx_fail(err, errno, "%s: %s", path, strerror(errno));
+	if (write(fd, text, len) != (ssize_t)len) {
+		int e = errno;
+
+		close(fd);
+		return sbx_fail(err, e, "%s: %s", path, strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+/* One id inside, the same number outside: the plugin's files on rw paths
+ * keep a meaningful owner. Root maps the policy's user; anyone else can
+ * only map itself, and must give up setgroups(2) first. */
+int sbx_ns_write_maps(const struct sbx_jail *j, pid_t pid,
+		      struct sbx_error *err)
+{
+	char map[64];
+
+	if (!j->privileged &&
+	    write_file(pid, "setgroups", "deny", err) < 0)
+		return -1;
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)j->uid,
+		 (unsigned)j->host_uid);
+	if (write_file(pid, "uid_map", map, err) < 0)
+		return -1;
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)j->gid,
+		 (unsigned)j->host_gid);
+	return write_file(pid, "gid_map", map, err);
+}
+
+int sbx_ns_loopback_up(void)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rc = -1;
+
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, "lo", 3);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		if (ioctl(fd, SIOCSIFFLAGS, &ifr) == 0)
+			rc = 0;
+	}
+	close(fd);
+	return rc;
+}

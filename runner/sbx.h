@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The sandbox runner library: a policy, a jail configured from it, and one
+ * sandboxed plugin run with its collected output and resource report. */
+#ifndef SBX_H
+#define SBX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Error filled by every library call that can fail: an errno-like code and a
+ * "what: why" message. Library code never prints and never exits. */
+struct sbx_error {
+	int code;
+	char msg[256];
+};
+
+/* Record an error; returns -1 so callers can `return sbx_fail(...)`. */
+int sbx_fail(struct sbx_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* qmail-spp 0.42 plugin commands, one bit each, for verdict allowlists. */
+enum sbx_cmd {
+	SBX_CMD_A = 1u << 0,  /* accept the session */
+	SBX_CMD_N = 1u << 1,  /* accept this command */
+	SBX_CMD_O = 1u << 2,  /* accept, skip qmail's own checks */
+	SBX_CMD_E = 1u << 3,  /* reject now */
+	SBX_CMD_LM = 1u << 4, /* reject MAIL later */
+	SBX_CMD_LR = 1u << 5, /* reject RCPT later */
+	SBX_CMD_LD = 1u << 6, /* reject DATA later */
+	SBX_CMD_R = 1u << 7,  /* reply and drop the connection */
+	SBX_CMD_D = 1u << 8,  /* drop the connection silently */
+	SBX_CMD_S = 1u << 9,  /* set an environment variable */
+	SBX_CMD_U = 1u << 10, /* unset an environment variable */
+	SBX_CMD_H = 1u << 11, /* add a header */
+	SBX_CMD_C = 1u << 12, /* change the last MAIL/RCPT address */
+	SBX_CMD_P = 1u << 13, /* print a line to the client */
+	SBX_CMD_ALL = (1u << 14) - 1,
+};
+
+/* What the SMTP client sees when a plugin fails (cannot start, crashes,
+ * exits 120, is killed by a limit, the timeout or the filter). */
+enum sbx_fail_action {
+	SBX_FAIL_DEFER = 0, /* one E451 line: temporary failure (default) */
+	SBX_FAIL_CONTINUE,  /* no verdict: as if the plugin printed nothing */
+	SBX_FAIL_REJECT,    /* one E554 line: permanent failure */
+};
+
+/* Network view of the sandbox. */
+enum sbx_net {
+	SBX_NET_NONE = 0, /* fresh network namespace, no interface up */
+	SBX_NET_LOOPBACK, /* fresh network namespace with lo up */
+	SBX_NET_HOST,     /* the host's network namespace */
+};
+
+/* Action for a system call outside the allowlist. */
+enum sbx_sysdefault {
+	SBX_SYS_KILL = 0, /* kill the sandbox, report the call (default) */
+	SBX_SYS_EPERM,    /* fail the call with EPERM */
+};
+
+/* A path made visible in the sandbox at the same place. */
+struct sbx_path {
+	char *path;
+	int writable;
+};
+
+/* A growable list of strings (environment names, syscall names, ...). */
+struct sbx_strv {
+	char **v;
+	size_t n;
+};
+
+int sbx_strv_add(struct sbx_strv *sv, const char *s, struct sbx_error *err);
+int sbx_strv_has(const struct sbx_strv *sv, const char *s);
+void sbx_strv_clear(struct sbx_strv *sv);
+
+/* The in-memory policy for one plugin. Owns every string it points to.
+ * Sizes in bytes, times in milliseconds; 0 means "unlimited" only where
+ * noted. */
+struct sbx_policy {
+	/* limits */
+	uint64_t timeout_ms;   /* wall clock (never unlimited) */
+	uint64_t cpu_ms;       /* RLIMIT_CPU, rounded up to seconds */
+	uint64_t memory;       /* RLIMIT_AS */
+	uint64_t procs;        /* RLIMIT_NPROC inside the sandbox's user */
+	uint64_t files;        /* RLIMIT_NOFILE */
+	uint64_t fsize;        /* RLIMIT_FSIZE */
+	uint64_t stdout_max;   /* bytes of stdout kept; more kills the run */
+	uint64_t stderr_max;   /* bytes of stderr kept; more kills the run */
+	uint64_t tmpfs_size;   /* size of the private /tmp */
+
+	/* network */
+	enum sbx_net net;
+	unsigned int families; /* SBX_AF_* bits allowed for socket() */
+
+	/* filesystem */
+	struct sbx_path *paths; /* extra binds beyond the base view */
+	size_t npaths;
+	char *workdir;          /* NULL: the caller's cwd when visible */
+
+	/* identity used when spp-run runs as root (ignored otherwise) */
+	uid_t uid;
+	gid_t gid;
+
+	/* system calls */
+	struct sbx_strv syscalls;        /* allowlist (names) */
+	enum sbx_sysdefault sysdefault;
+
+	/* verdicts */
+	unsigned int verdicts;           /* SBX_CMD_* bits allowed */
+	struct sbx_strv setvars;         /* extra names S/U may touch */
+
+	/* environment */
+	struct sbx_strv env_pass;        /* names, or prefixes ending in '*' */
+
+	/* failure */
+	enum sbx_fail_action fail;
+	char *fail_text;                 /* NULL: the built-in message */
+};
+
+/* Socket families a policy may allow. */
+enum sbx_af {
+	SBX_AF_UNIX = 1u << 0,
+	SBX_AF_INET = 1u << 1,
+	SBX_AF_INET6 = 1u << 2,
+	SBX_AF_NETLINK = 1u << 3,
+};
+
+/* Fill *p with the built-in default policy (strict). Returns 0, or -1 when
+ * out of memory. Free with sbx_policy_clear(). */
+int sbx_policy_default(struct sbx_policy *p, struct sbx_error *err);
+void sbx_policy_clear(struct sbx_policy *p);
+/* Add an extra path to the view; copies path. */
+int sbx_policy_add_path(struct sbx_policy *p, const char *path, int writable,
+			struct sbx_error *err);
+/* The verdict line a failed run prints (without newline), or NULL when the
+ * action is "continue". Borrowed from *p or static. */
+const char *sbx_policy_fail_line(const struct sbx_policy *p);
+
+/* Syscalls that stay denied whatever a policy says, NULL-terminated. */
+extern const char *const sbx_denied_syscalls[];
+/* Members of a named syscall group ("basic-io", "file", "default", ...;
+ * without the '@'), NULL-terminated; NULL when there is no such group. */
+const char *const *sbx_syscall_group(const char *name);
+/* Names of all groups, NULL-terminated. */
+extern const char *const sbx_syscall_groups[];
+/* Does libseccomp know this syscall name on the native architecture? */
+int sbx_syscall_known(const char *name);
+/* Is the name in sbx_denied_syscalls[]? */
+int sbx_syscall_denied(const char *name);
+
+/* Why a run ended abnormally. */
+enum sbx_kill {
+	SBX_KILL_NONE = 0,
+	SBX_KILL_TIMEOUT,
+	SBX_KILL_CPU,
+	SBX_KILL_MEMORY,
+	SBX_KILL_OUTPUT,
+	SBX_KILL_SIGNAL,
+	SBX_KILL_SYSCALL,
+};
+
+/* Result of one run. stdout/stderr buffers are owned by the result. */
+struct sbx_result {
+	int started;         /* the plugin's execve succeeded */
+	int exited;          /* exited normally; exit_code valid */
+	int exit_code;
+	int term_signal;     /* signal that ended it, when !exited */
+	enum sbx_kill kill;  /* why the sandbox was ended, if it was */
+	int syscall_nr;      /* for SBX_KILL_SYSCALL; -1 unknown */
+	uint32_t syscall_arch; /* AUDIT_ARCH_* of that call */
+	pid_t pid;           /* the sandbox's pid on the host */
+	double wall_ms, cpu_ms;
+	long maxrss_kb;
+	char *out;           /* collected stdout, NUL-terminated */
+	size_t out_len;
+	char *err;           /* collected stderr, NUL-terminated */
+	size_t err_len;
+	char setup_error[200]; /* why the plugin could not be started */
+};
+
+void sbx_result_clear(struct sbx_result *r);
+/* Did the run fail (not started, exit 120, crash, killed)? */
+int sbx_result_failed(const struct sbx_result *r);
+/* "timeout", "cpu", "memory", "output", "signal N", "syscall NAME" into
+ * buf; empty string when the plugin was not killed. */
+void sbx_result_killed(const struct sbx_result *r, char *buf, size_t len);
+
+/* A jail: configured first (no side effects), applied by sbx_jail_run().
+ * The same object can run many plugins. */
+struct sbx_jail;
+
+/* Build a jail from a policy; compiles the seccomp filters and prepares
+ * everything that can be prepared before a run. Borrows *p, which must
+ * outlive the jail. Returns NULL and fills *err on failure. */
+struct sbx_jail *sbx_jail_new(const struct sbx_policy *p,
+			      struct sbx_error *err);
+void sbx_jail_free(struct sbx_jail *j);
+
+/* Run one plugin: argv[0] is the program (relative to the cwd), envp the
+ * whole environment it gets (NULL-terminated "NAME=value"; LD_* dropped).
+ * Returns 0 when the run took place (even if the plugin failed: see *r),
+ * -1 with *err when the sandbox could not be set up at all. *r must be
+ * zeroed or cleared by the caller; it is filled in both cases. */
+int sbx_jail_run(struct sbx_jail *j, char *const argv[], char *const envp[],
+		 struct sbx_result *r, struct sbx_error *err);
+
+/* The environment a plugin gets under policy p: every "NAME=value" of
+ * extra, then each variable of base whose name the policy passes through
+ * (exact names, or prefixes written "PREFIX*") and extra did not set. LD_*
+ * never passes. Returns a NULL-terminated array (free with sbx_env_free),
+ * or NULL with *err. Strings are copied. */
+char **sbx_env_build(const struct sbx_policy *p, char *const extra[],
+		     char *const base[], struct sbx_error *err);
+void sbx_env_free(char **env);
+
+/* Logging callback: one line without newline, level "fatal", "warning" or
+ * "info". The library logs only through it; the default writes nothing. */
+typedef void (*sbx_log_fn)(const char *level, const char *line);
+void sbx_set_log(sbx_log_fn fn);
+void sbx_log(const char *level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Escape untrusted bytes for a log line: printable ASCII kept, the rest as
+ * \xNN; truncated to fit dst (always NUL-terminated). Returns dst. */
+char *sbx_escape(char *dst, size_t dstlen, const char *src, size_t srclen);
+
+#endif

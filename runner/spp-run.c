@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* spp-run: run one qmail-spp plugin in a sandbox and relay its verdict.
+ * Exit 0: the plugin ran to its end; 111: it failed or could not start;
+ * 100: usage or policy error. A failure always leaves a verdict on stdout. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "pol.h"
+#include "sbx.h"
+#include "verdict.h"
+
+extern char **environ;
+
+static const char *prog = "-";
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: spp-run [--policy FILE] [--env NAME=VALUE]... "
+		   "[--event NAME] [--] PROGRAM [ARG...]\n");
+}
+
+static void log_line(const char *level, const char *line)
+{
+	fprintf(stderr, "spp-run: %s: %s\n", level, line);
+}
+
+/* qmail-spp ignores exit codes, so a failure must be a verdict line. */
+static void print_fail_line(const struct sbx_policy *p)
+{
+	const char *line = sbx_policy_fail_line(p);
+
+	if (line)
+		printf("%s\n", line);
+}
+
+static void fatal_config(const char *msg)
+{
+	struct sbx_policy dflt;
+
+	fprintf(stderr, "spp-run: fatal: %s\n", msg);
+	if (sbx_policy_default(&dflt, NULL) == 0) {
+		print_fail_line(&dflt);
+		sbx_policy_clear(&dflt);
+	} else {
+		printf("E451 plugin failed, try again later (#4.3.0)\n");
+	}
+	fflush(stdout);
+	exit(100);
+}
+
+/* A closed 0, 1 or 2 (qmail-spp closes stdin) would let a pipe take that
+ * number and be clobbered later. */
+static void open_std_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) < 0)
+			_exit(111);
+}
+
+static void relay_stderr(const char *buf, size_t len)
+{
+	char esc[1024];
+	size_t start = 0;
+
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && buf[i] != '\n')
+			continue;
+		if (i > start) {
+			sbx_escape(esc, sizeof(esc), buf + start, i - start);
+			fprintf(stderr, "%s: %s\n", prog, esc);
+		}
+		start = i + 1;
+	}
+}
+
+static void dropped(void *ctx, const char *line, size_t len, const char *why)
+{
+	char esc[256];
+
+	(void)ctx;
+	sbx_escape(esc, sizeof(esc), line, len > 120 ? 120 : len);
+	fprintf(stderr, "spp-run: warning: %s: dropped verdict '%s': %s\n",
+		prog, esc, why);
+}
+
+static void format_size_kb(long kb, char *buf, size_t len)
+{
+	if (kb >= 1024)
+		snprintf(buf, len, "%.1fM", (double)kb / 1024);
+	else
+		snprintf(buf, len, "%ldK", kb);
+}
+
+static void report(const char *event, const struct sbx_result *r,
+		   const char *verdict)
+{
+	char how[96], killed[64], rss[32], esc[200];
+
+	sbx_result_killed(r, killed, sizeof(killed));
+	if (!r->started && r->kill == SBX_KILL_NONE)
+		snprintf(how, sizeof(how), "failed start");
+	else if (killed[0])
+		snprintf(how, sizeof(how), "killed %s", killed);
+	else
+		snprintf(how, sizeof(how), "exit %d", r->exit_code);
+	format_size_kb(r->maxrss_kb, rss, sizeof(rss));
+	if (r->setup_error[0])
+		fprintf(stderr, "spp-run: warning: %s: cannot start: %s\n",
+			prog,
+			sbx_escape(esc, sizeof(esc), r->setup_error,
+				   strlen(r->setup_error)));
+	fprintf(stderr,
+		"spp: %s %s pid %d %s verdict %s wall %.1fms cpu %.1fms "
+		"maxrss %s\n",
+		event, prog, (int)r->pid, how, verdict, r->wall_ms, r->cpu_ms,
+		rss);
+}
+
+int main(int argc, char **argv)
+{
+	struct sbx_error err = { 0, "" };
+	struct sbx_result r = { 0 };
+	struct sbx_policy pol;
+	struct sbx_jail *jail = NULL;
+	struct sbx_cli cli;
+	char **env = NULL;
+	char esc[200];
+	int status = 111;
+
+	open_std_fds();
+	sbx_set_log(log_line);
+	if (sbx_cli_parse(&cli, argc, argv, &err) < 0) {
+		usage(stderr);
+		fatal_config(err.msg);
+	}
+	if (cli.help) {
+		usage(stdout);
+		return 0;
+	}
+	prog = sbx_escape(esc, sizeof(esc), cli.argv[0], strlen(cli.argv[0]));
+	if (cli.policy ? pol_parse_file(cli.policy, &pol, &err)
+		       : sbx_policy_default(&pol, &err)) {
+		sbx_cli_clear(&cli);
+		fatal_config(err.msg);
+	}
+	env = sbx_env_build(&pol, cli.env.v, environ, &err);
+	if (env)
+		jail = sbx_jail_new(&pol, &err);
+	if (!jail || sbx_jail_run(jail, cli.argv, env, &r, &err) < 0) {
+		fprintf(stderr, "spp-run: warning: %s: cannot start: %s\n",
+			prog, err.msg);
+		print_fail_line(&pol);
+		report(cli.event, &r, sbx_policy_fail_line(&pol) ? "E" : "-");
+		goto out;
+	}
+	relay_stderr(r.err, r.err_len);
+	if (sbx_result_failed(&r)) {
+		print_fail_line(&pol);
+		report(cli.event, &r, sbx_policy_fail_line(&pol) ? "E" : "-");
+	} else {
+		char *out = NULL;
+		size_t outlen = 0;
+		int term = sbx_verdict_filter(r.out, r.out_len, pol.verdicts,
+					      &pol.setvars, &out, &outlen,
+					      dropped, NULL, &err);
+
+		if (term < 0) {
+			fprintf(stderr, "spp-run: warning: %s: %s\n", prog,
+				err.msg);
+			print_fail_line(&pol);
+			report(cli.event, &r, "E");
+			goto out;
+		}
+		fwrite(out, 1, outlen, stdout);
+		free(out);
+		report(cli.event, &r, sbx_cmd_name((unsigned int)term));
+		status = 0;
+	}
+out:
+	fflush(stdout);
+	sbx_result_clear(&r);
+	sbx_jail_free(jail);
+	sbx_env_free(env);
+	sbx_policy_clear(&pol);
+	sbx_cli_clear(&cli);
+	return status;
+}

@@ -1,0 +1,515 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Verdict validator: checks each command line a plugin prints against the
+ * qmail-spp 0.42 protocol and a policy's allowlists, before qmail sees it. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sbx.h"
+#include "verdict.h"
+
+/* Commands after which qmail-spp reads no more lines from the plugin. */
+#define TERMINAL_CMDS \
+	(SBX_CMD_A | SBX_CMD_N | SBX_CMD_O | SBX_CMD_D | SBX_CMD_E | SBX_CMD_R)
+
+#define VAR_NAME_MAX 64
+#define HDR_NAME_MAX 76
+#define ADDR_MAX 254
+
+struct cmd_info {
+	unsigned int bit;
+	const char *name;
+	const char *denied; /* reason when the policy does not allow it */
+};
+
+static const struct cmd_info cmd_table[] = {
+	{ SBX_CMD_A, "A", "command A not allowed by policy" },
+	{ SBX_CMD_N, "N", "command N not allowed by policy" },
+	{ SBX_CMD_O, "O", "command O not allowed by policy" },
+	{ SBX_CMD_E, "E", "command E not allowed by policy" },
+	{ SBX_CMD_LM, "LM", "command LM not allowed by policy" },
+	{ SBX_CMD_LR, "LR", "command LR not allowed by policy" },
+	{ SBX_CMD_LD, "LD", "command LD not allowed by policy" },
+	{ SBX_CMD_R, "R", "command R not allowed by policy" },
+	{ SBX_CMD_D, "D", "command D not allowed by policy" },
+	{ SBX_CMD_S, "S", "command S not allowed by policy" },
+	{ SBX_CMD_U, "U", "command U not allowed by policy" },
+	{ SBX_CMD_H, "H", "command H not allowed by policy" },
+	{ SBX_CMD_C, "C", "command C not allowed by policy" },
+	{ SBX_CMD_P, "P", "command P not allowed by policy" },
+};
+
+#define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
+
+/* Variables that change how qmail-smtpd, qmail-spp, the queue program, the
+ * dynamic loader, libc or a script interpreter behave. A plugin setting
+ * them would steer the rest of the session or run code in later plugins. */
+static const char *const refused_names[] = {
+	"PATH",
+	"IFS",
+	"RELAYCLIENT",
+	"NOSPP",
+	"SPPCONFFILE",
+	"DATABYTES",
+	"HOME",
+	"SHELL",
+	"ENV",
+	"BASH_ENV",
+	"CDPATH",
+	"TMPDIR",
+	"GCONV_PATH",
+	"GLIBC_TUNABLES",
+	"LOCPATH",
+	"NLSPATH",
+	"HOSTALIASES",
+	"RES_OPTIONS",
+	"LOCALDOMAIN",
+	"TZDIR",
+	"MALLOC_CHECK_",
+	"PERL5LIB",
+	"PERL5OPT",
+	"PERLLIB",
+	"PYTHONPATH",
+	"PYTHONHOME",
+	"PYTHONSTARTUP",
+	"RUBYOPT",
+	"RUBYLIB",
+	"NODE_OPTIONS",
+	NULL,
+};
+
+/* Whole families: TCP* (tcpserver's view of the client), QMAIL* (queue
+ * program and friends), SMTPAUTH* (who authenticated), BASH_FUNC_*
+ * (exported shell functions), PERL5* and PYTHON* (interpreter hooks such
+ * as PERL5DB or PYTHONBREAKPOINT), SPPSANDBOX* (our own settings). */
+static const char *const refused_prefixes[] = {
+	"TCP",	 "QMAIL",  "SMTPAUTH",	 "BASH_FUNC_",
+	"PERL5", "PYTHON", "SPPSANDBOX", NULL,
+};
+
+static int is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int is_var_start(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static int is_var_char(unsigned char c)
+{
+	return is_var_start(c) || is_digit(c);
+}
+
+static int has_prefix(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && memcmp(s, prefix, n) == 0;
+}
+
+static int is_name(const char *s, size_t len, const char *name)
+{
+	return strlen(name) == len && memcmp(s, name, len) == 0;
+}
+
+/* setvars holds NUL-terminated names while NAME is a slice of the line. */
+static int strv_has_slice(const struct sbx_strv *sv, const char *s, size_t len)
+{
+	size_t i;
+
+	if (!sv)
+		return 0;
+	for (i = 0; i < sv->n; i++)
+		if (sv->v[i] && is_name(s, len, sv->v[i]))
+			return 1;
+	return 0;
+}
+
+int sbx_verdict_var_refused(const char *name, size_t len,
+			    const struct sbx_strv *setvars)
+{
+	size_t i;
+	int refused = 0;
+
+	/* The loader reads LD_* in every later exec of qmail-smtpd's
+	 * children (the queue program, other plugins): never. */
+	if (has_prefix(name, len, "LD_"))
+		return 1;
+	for (i = 0; refused_names[i] && !refused; i++)
+		refused = is_name(name, len, refused_names[i]);
+	for (i = 0; refused_prefixes[i] && !refused; i++)
+		refused = has_prefix(name, len, refused_prefixes[i]);
+	if (refused && strv_has_slice(setvars, name, len))
+		refused = 0;
+	return refused;
+}
+
+/* NUL, CR and LF would end or split the line somewhere downstream (qmail's
+ * getln, the SMTP reply, the message header); other control bytes have no
+ * business in a reply, a header or an environment value. TAB is allowed
+ * as header values and reply texts may carry it. */
+static const char *check_bytes(const char *line, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (c == '\0')
+			return "NUL inside line";
+		if (c == '\r')
+			return "CR inside line";
+		if (c == '\n')
+			return "LF inside line";
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return "control character inside line";
+	}
+	return NULL;
+}
+
+/* qmail-spp prints the text of E, R and L* as the SMTP reply itself, so it
+ * must start with a reply code in RFC 5321 grammar (%x32-35 %x30-35
+ * %x30-39), restricted to 4xx and 5xx: a plugin must not forge a success.
+ * E and R end the reply, so they must be its last line (code then space
+ * or end); LM/LR/LD accumulate and may build a multi-line reply with '-'. */
+static const char *check_reply(const char *s, size_t len, int multiline)
+{
+	if (len < 3 || (s[0] != '4' && s[0] != '5') || s[1] < '0' ||
+	    s[1] > '5' || !is_digit((unsigned char)s[2]))
+		return "reply without a 4xx or 5xx code";
+	if (len == 3 || s[3] == ' ')
+		return NULL;
+	if (s[3] == '-')
+		return multiline ? NULL : "continuation line in final reply";
+	return "reply code not followed by space";
+}
+
+/* A header line as qmail-smtpd writes it after its Received line: a field
+ * name (RFC 5322 ftext, capped at 76 so the line can stay foldable), ':',
+ * a value. A leading space or tab would make it a continuation of qmail's
+ * own header, so it fails the field name check. */
+static const char *check_header(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && s[i] != ':'; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 33 || c > 126)
+			return "bad header field name";
+	}
+	if (i == len)
+		return "header without ':'";
+	if (i == 0)
+		return "header without field name";
+	if (i > HDR_NAME_MAX)
+		return "header field name too long";
+	return NULL;
+}
+
+/* A plausible envelope address, kept simple: empty (the null sender), or
+ * up to 254 bytes of printable ASCII without space and without the
+ * characters that only appear in address syntax around an address or in
+ * quoting (< > ( ) , ; \ "), with at most one '@' that neither starts nor
+ * ends it. qmail queues the address verbatim, and later plugins see it in
+ * SMTPMAILFROM/SMTPRCPTTO. */
+static const char *check_address(const char *s, size_t len)
+{
+	size_t i, ats = 0;
+
+	if (len == 0)
+		return NULL;
+	if (len > ADDR_MAX)
+		return "address too long";
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 33 || c > 126 || strchr("<>(),;\\\"", c))
+			return "bad character in address";
+		if (c == '@')
+			ats++;
+	}
+	if (ats > 1)
+		return "more than one '@' in address";
+	if (s[0] == '@' || s[len - 1] == '@')
+		return "address starts or ends with '@'";
+	return NULL;
+}
+
+static const char *check_var_name(const char *s, size_t len,
+				  const struct sbx_strv *setvars)
+{
+	size_t i;
+
+	if (len == 0 || !is_var_start((unsigned char)s[0]))
+		return "bad variable name";
+	for (i = 1; i < len; i++)
+		if (!is_var_char((unsigned char)s[i]))
+			return "bad variable name";
+	if (len > VAR_NAME_MAX)
+		return "variable name too long";
+	if (sbx_verdict_var_refused(s, len, setvars))
+		return "variable refused by policy";
+	return NULL;
+}
+
+/* qmail-spp does env_put(line + 1) for S and env_unset(line + 1) for U. */
+static const char *check_setvar(const char *s, size_t len,
+				const struct sbx_strv *setvars)
+{
+	const char *eq = memchr(s, '=', len);
+
+	if (!eq)
+		return "S without '='";
+	return check_var_name(s, (size_t)(eq - s), setvars);
+}
+
+/* Which command starts the line, and how many bytes it takes. */
+static unsigned int parse_cmd(const char *line, size_t len, size_t *skip)
+{
+	*skip = 1;
+	switch (line[0]) {
+	case 'A':
+		return SBX_CMD_A;
+	case 'N':
+		return SBX_CMD_N;
+	case 'O':
+		return SBX_CMD_O;
+	case 'E':
+		return SBX_CMD_E;
+	case 'R':
+		return SBX_CMD_R;
+	case 'D':
+		return SBX_CMD_D;
+	case 'S':
+		return SBX_CMD_S;
+	case 'U':
+		return SBX_CMD_U;
+	case 'H':
+		return SBX_CMD_H;
+	case 'C':
+		return SBX_CMD_C;
+	case 'P':
+		return SBX_CMD_P;
+	case 'L':
+		*skip = 2;
+		if (len < 2)
+			return 0;
+		switch (line[1]) {
+		case 'M':
+			return SBX_CMD_LM;
+		case 'R':
+			return SBX_CMD_LR;
+		case 'D':
+			return SBX_CMD_LD;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+static const char *denied_reason(unsigned int bit)
+{
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++)
+		if (cmd_table[i].bit == bit)
+			return cmd_table[i].denied;
+	return "command not allowed by policy";
+}
+
+int sbx_verdict_check(const char *line, size_t len, unsigned int cmds,
+		      const struct sbx_strv *setvars, unsigned int *cmd,
+		      const char **why)
+{
+	const char *reason, *arg;
+	unsigned int bit;
+	size_t skip, alen;
+
+	*cmd = 0;
+	if (len == 0) {
+		*why = "empty line";
+		return -1;
+	}
+	if (len > SBX_VERDICT_LINE_MAX) {
+		*why = "line too long";
+		return -1;
+	}
+	reason = check_bytes(line, len);
+	if (reason) {
+		*why = reason;
+		return -1;
+	}
+	bit = parse_cmd(line, len, &skip);
+	if (!bit) {
+		*why = "unknown command";
+		return -1;
+	}
+	if (!(cmds & bit)) {
+		*why = denied_reason(bit);
+		return -1;
+	}
+	arg = line + skip;
+	alen = len - skip;
+
+	switch (bit) {
+	case SBX_CMD_E:
+	case SBX_CMD_R:
+		reason = check_reply(arg, alen, 0);
+		break;
+	case SBX_CMD_LM:
+	case SBX_CMD_LR:
+	case SBX_CMD_LD:
+		reason = check_reply(arg, alen, 1);
+		break;
+	case SBX_CMD_H:
+		reason = check_header(arg, alen);
+		break;
+	case SBX_CMD_C:
+		reason = check_address(arg, alen);
+		break;
+	case SBX_CMD_S:
+		reason = check_setvar(arg, alen, setvars);
+		break;
+	case SBX_CMD_U:
+		reason = check_var_name(arg, alen, setvars);
+		break;
+	default:
+		/* A N O D ignore the rest of the line; P prints any text,
+		 * even none. check_bytes() already made them clean. */
+		reason = NULL;
+		break;
+	}
+	if (reason) {
+		*why = reason;
+		return -1;
+	}
+	*cmd = bit;
+	return 0;
+}
+
+/* Is this line one qmail-spp would stop reading after, whether or not it
+ * passes the checks? */
+static int is_terminal_line(const char *line, size_t len)
+{
+	size_t skip;
+
+	return (parse_cmd(line, len, &skip) & TERMINAL_CMDS) != 0;
+}
+
+int sbx_verdict_filter(const char *buf, size_t len, unsigned int cmds,
+		       const struct sbx_strv *setvars, char **out,
+		       size_t *outlen, sbx_verdict_reject_fn reject, void *ctx,
+		       struct sbx_error *err)
+{
+	const char *p = buf, *end = buf + len;
+	unsigned int cmd;
+	const char *why;
+	size_t n = 0;
+	char *o;
+
+	*out = NULL;
+	*outlen = 0;
+	/* Each kept line is at most its input bytes plus the "\n" a final
+	 * line may lack, so len + 1 and the NUL always fit. */
+	if (len > SIZE_MAX - 2)
+		return sbx_fail(err, ENOMEM, "verdict: output too large");
+	o = malloc(len + 2);
+	if (!o)
+		return sbx_fail(err, ENOMEM, "verdict: out of memory");
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *lend = nl ? nl : end;
+		const char *line = p;
+		size_t l = (size_t)(lend - p);
+
+		p = nl ? nl + 1 : end;
+		if (l > 0 && line[l - 1] == '\r')
+			l--;
+		if (l == 0)
+			continue;
+		if (sbx_verdict_check(line, l, cmds, setvars, &cmd, &why) < 0) {
+			if (reject)
+				reject(ctx, line, l, why);
+			/* qmail-spp would have stopped at this line (as the
+			 * plugin's verdict, mangled or forbidden): what
+			 * follows was never part of the protocol, so it must
+			 * not get a chance to replace the dropped verdict. */
+			if (is_terminal_line(line, l))
+				break;
+			continue;
+		}
+		memcpy(o + n, line, l);
+		n += l;
+		o[n++] = '\n';
+		if (cmd & TERMINAL_CMDS) {
+			o[n] = '\0';
+			*out = o;
+			*outlen = n;
+			return (int)cmd;
+		}
+	}
+	o[n] = '\0';
+	*out = o;
+	*outlen = n;
+	return 0;
+}
+
+const char *sbx_cmd_name(unsigned int cmd)
+{
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++)
+		if (cmd_table[i].bit == cmd)
+			return cmd_table[i].name;
+	return "-";
+}
+
+static int is_list_sep(char c)
+{
+	return c == ',' || c == ' ' || c == '\t';
+}
+
+int sbx_cmd_parse_list(const char *s, unsigned int *cmds, struct sbx_error *err)
+{
+	unsigned int bits = 0;
+	int items = 0;
+	size_t i;
+
+	while (*s) {
+		const char *item;
+		size_t len;
+		char esc[64];
+
+		while (is_list_sep(*s))
+			s++;
+		if (!*s)
+			break;
+		item = s;
+		while (*s && !is_list_sep(*s))
+			s++;
+		len = (size_t)(s - item);
+		items++;
+		if (is_name(item, len, "all")) {
+			bits |= SBX_CMD_ALL;
+			continue;
+		}
+		for (i = 0; i < NCMDS; i++)
+			if (is_name(item, len, cmd_table[i].name))
+				break;
+		if (i == NCMDS) {
+			sbx_escape(esc, sizeof(esc), item, len);
+			return sbx_fail(err, EINVAL,
+					"verdicts: unknown command '%s'", esc);
+		}
+		bits |= cmd_table[i].bit;
+	}
+	if (!items)
+		return sbx_fail(err, EINVAL, "verdicts: empty list");
+	*cmds = bits;
+	return 0;
+}
