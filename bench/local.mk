@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmark, run on demand with `make bench` (not part of `make check`): one
 # trivial plugin run bare, through spp-run and through bwrap.
-EXTRA_PROGRAMS = bench/run-bench bench/trivial
+EXTRA_PROGRAMS += bench/run-bench bench/trivial
 bench_run_bench_SOURCES = bench/run-bench.c
 bench_trivial_SOURCES = bench/trivial.c
 # Static, so that the bare baseline pays no dynamic loader (glibc's libc.a).

@@ -619,13 +619,15 @@ static int parse_ident(struct parser *ps, const struct directive *d,
 
 /* ---- syscalls ---- */
 
-static int valid_syscall(const char *s)
+/* Syscall names are [a-z0-9_]; group names may also hold '-'. */
+static int valid_syscall(const char *s, int group)
 {
 	size_t i;
 
 	for (i = 0; s[i]; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		      (group && s[i] == '-')))
 			return 0;
 	return i > 0 && i < 64;
 }
@@ -639,7 +641,7 @@ static int syscall_item(struct parser *ps, const char *item)
 	if (name[0] == '@') {
 		const char *const *g = NULL;
 
-		if (valid_syscall(name + 1))
+		if (valid_syscall(name + 1, 1))
 			g = sbx_syscall_group(name + 1);
 		if (!g)
 			return fail(ps, EINVAL, "unknown syscall group '%s'",
@@ -656,7 +658,7 @@ static int syscall_item(struct parser *ps, const char *item)
 		}
 		return 0;
 	}
-	if (!valid_syscall(name))
+	if (!valid_syscall(name, 0))
 		return fail(ps, EINVAL, "unknown syscall '%s'", q(t, name));
 	/* Before "known": the message stays the same on every arch. */
 	if (!del && sbx_syscall_denied(name))

@@ -14,7 +14,7 @@ printf 'URELAYCLIENT\n'
 printf 'SSMTPAUTHUSER=admin\n'
 printf 'STCPREMOTEIP=127.0.0.1\n'
 printf 'SBASH_FUNC_x%%%%=() { :; }\n'
-printf 'SSPP_OK=1\n'                 # passes: an ordinary variable
+printf 'SGREYLIST_OK=1\n'            # passes: an ordinary variable
 printf 'E250 not an error code\n'
 printf 'Xunknown command\n'
 printf 'HNo colon here\n'

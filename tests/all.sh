@@ -1,0 +1,61 @@
+#!/bin/sh
+# The project's test command: build with -Werror, make check, make distcheck,
+# then the test suite again under ASan+UBSan (clang) and the unit tests under
+# valgrind. Ends with a "N passed, N failed" line summed over every run.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=${SPP_TEST_DIR:-/tmp/spp-sandbox-tests}
+jobs=${JOBS:-2}
+rm -rf "$out"
+mkdir -p "$out"
+cd "$top"
+./bootstrap >"$out/bootstrap.log" 2>&1
+
+status=0
+step() {
+	name=$1
+	shift
+	echo "== $name"
+	if ! "$@"; then
+		echo "== $name: FAILED"
+		status=1
+	fi
+}
+
+build() { # dir, configure args...
+	dir=$1
+	shift
+	mkdir -p "$dir" && cd "$dir" &&
+		"$top/configure" --enable-werror "$@" >configure.log 2>&1 &&
+		make -j"$jobs" >make.log 2>&1 || { tail -30 "$dir"/*.log; return 1; }
+}
+
+check() { # dir, make args...
+	dir=$1
+	shift
+	cd "$dir" && make -j"$jobs" check "$@" || {
+		cat "$dir"/test-suite.log 2>/dev/null | tail -80
+		return 1
+	}
+}
+
+step "gcc build" build "$out/gcc"
+step "gcc make check" check "$out/gcc"
+step "make distcheck" sh -c "cd '$out/gcc' && make -j$jobs distcheck >distcheck.log 2>&1 || { tail -60 distcheck.log; exit 1; }"
+if command -v clang >/dev/null 2>&1; then
+	san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -g -O1"
+	step "clang asan+ubsan build" build "$out/asan" CC=clang CFLAGS="$san" LDFLAGS="-fsanitize=address,undefined"
+	step "clang asan+ubsan make check" check "$out/asan" ASAN_OPTIONS=detect_leaks=1
+fi
+if command -v valgrind >/dev/null 2>&1; then
+	CK_FORK=no; export CK_FORK
+	step "valgrind unit tests" check "$out/gcc" TESTS="$(cd "$out/gcc" && make -s print-tests | tr ' ' '\n' | grep -v '\.test$' | tr '\n' ' ')" \
+		LOG_COMPILER="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
+fi
+
+pass=$(cat $(find "$out" -name '*.trs' ! -path '*/_build/*') /dev/null | grep -c '^:test-result: PASS' || true)
+fail=$(cat $(find "$out" -name '*.trs' ! -path '*/_build/*') /dev/null | grep -c -E '^:test-result: (FAIL|ERROR|XPASS)' || true)
+skip=$(cat $(find "$out" -name '*.trs' ! -path '*/_build/*') /dev/null | grep -c '^:test-result: SKIP' || true)
+[ "$fail" -eq 0 ] || status=1
+echo "$pass passed, $fail failed, $skip skipped"
+exit $status
