@@ -95,18 +95,22 @@ static int allow_special(scmp_filter_ctx ctx, const struct sbx_policy *p,
 		return rc;
 	}
 	if (strcmp(name, "socket") == 0 || strcmp(name, "socketpair") == 0) {
-		/* Other families fail softly: resolvers probe AF_NETLINK and
-		 * fall back when it is refused. */
-		for (int af = 0; af < AF_MAX && !rc; af++) {
-			uint32_t act = SCMP_ACT_ERRNO(EAFNOSUPPORT);
+		for (size_t i = 0; i < sizeof(fam) / sizeof(*fam) && !rc; i++) {
+			uint32_t act = SCMP_ACT_ALLOW;
 
-			for (size_t i = 0; i < sizeof(fam) / sizeof(*fam); i++)
-				if (fam[i].af == af && (p->families & fam[i].bit))
-					act = SCMP_ACT_ALLOW;
+			/* Families resolvers probe (netlink for AI_ADDRCONFIG,
+			 * IPv6) fail softly when not allowed; any other one,
+			 * AF_VSOCK or AF_PACKET say, ends the sandbox. */
+			if (!(p->families & fam[i].bit)) {
+				if (fam[i].af != AF_NETLINK &&
+				    fam[i].af != AF_INET6)
+					continue;
+				act = SCMP_ACT_ERRNO(EAFNOSUPPORT);
+			}
 			rc = seccomp_rule_add(ctx, act, nr, 1,
 					      SCMP_A0(SCMP_CMP_MASKED_EQ,
 						      0xffffffff,
-						      (unsigned int)af));
+						      (unsigned int)fam[i].af));
 		}
 		return rc;
 	}
@@ -240,16 +244,53 @@ static int export_bpf(scmp_filter_ctx ctx, struct sbx_bpf *out,
 	return 0;
 }
 
-int sbx_filter_compile(struct sbx_jail *j, struct sbx_error *err)
+uint64_t sbx_filter_fingerprint(const struct sbx_policy *p)
 {
-	scmp_filter_ctx ctx = build_filter(j->pol, err);
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+	unsigned int head[2] = { p->sysdefault, p->families };
+	const unsigned char *b = (const unsigned char *)head;
+
+	for (size_t i = 0; i < sizeof(head); i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	for (size_t i = 0; i < p->syscalls.n; i++) {
+		for (const char *c = p->syscalls.v[i];; c++) {
+			h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+			if (!*c)
+				break;
+		}
+	}
+	return h;
+}
+
+int sbx_filter_build(const struct sbx_policy *p, struct sbx_bpf *out,
+		     struct sbx_error *err)
+{
+	scmp_filter_ctx ctx = build_filter(p, err);
 	int rc;
 
 	if (!ctx)
 		return -1;
-	rc = export_bpf(ctx, &j->bpf, err);
+	rc = export_bpf(ctx, out, err);
 	seccomp_release(ctx);
 	return rc;
+}
+
+/* libseccomp needs about a millisecond for the default policy, as much as
+ * the rest of a run: spp-run uses the copy compiled at build time. */
+int sbx_filter_compile(struct sbx_jail *j, struct sbx_error *err)
+{
+	const struct sbx_filter_cache *c = &sbx_default_filter;
+	size_t size;
+
+	if (!c || c->fingerprint != sbx_filter_fingerprint(j->pol))
+		return sbx_filter_build(j->pol, &j->bpf, err);
+	size = c->len * sizeof(*c->insns);
+	j->bpf.insns = malloc(size);
+	if (!j->bpf.insns)
+		return sbx_fail(err, ENOMEM, "seccomp: out of memory");
+	memcpy(j->bpf.insns, c->insns, size);
+	j->bpf.len = c->len;
+	return 0;
 }
 
 void sbx_filter_free(struct sbx_jail *j)

@@ -100,7 +100,26 @@ struct sbx_msg {
 	char text[180];
 };
 
+/* A filter compiled ahead of time, for the policy with this fingerprint. */
+struct sbx_filter_cache {
+	uint64_t fingerprint;
+	unsigned short len;
+	const struct sock_filter *insns;
+};
+
+/* The default policy's filter, generated at build time by gen-filter and
+ * linked into the programs; absent (NULL address) elsewhere, such as in
+ * the unit tests, which then exercise the compiler. */
+extern const struct sbx_filter_cache sbx_default_filter
+	__attribute__((weak));
+
 /* filter.c */
+/* Fingerprint of everything the filter depends on in a policy. */
+uint64_t sbx_filter_fingerprint(const struct sbx_policy *p);
+/* Compile with libseccomp into out->insns (caller frees). */
+int sbx_filter_build(const struct sbx_policy *p, struct sbx_bpf *out,
+		     struct sbx_error *err);
+/* The jail's filter: ahead-of-time when it matches, else compiled. */
 int sbx_filter_compile(struct sbx_jail *j, struct sbx_error *err);
 void sbx_filter_free(struct sbx_jail *j);
 /* In the plugin child: attach the filter; returns its listener fd. */

@@ -23,4 +23,13 @@ SBX_LIBS = runner/libsbx.a $(SECCOMP_LIBS) $(CAP_LIBS)
 
 bin_PROGRAMS += spp-run
 spp_run_SOURCES = runner/spp-run.c runner/cli.c runner/cli.h
+nodist_spp_run_SOURCES = runner/default-filter.c
 spp_run_LDADD = policy/libpol.a $(SBX_LIBS)
+
+# The default policy's seccomp filter, compiled at build time.
+noinst_PROGRAMS += runner/gen-filter
+runner_gen_filter_SOURCES = runner/gen-filter.c
+runner_gen_filter_LDADD = $(SBX_LIBS)
+runner/default-filter.c: runner/gen-filter$(EXEEXT)
+	$(AM_V_GEN)runner/gen-filter$(EXEEXT) > $@.tmp && mv $@.tmp $@
+CLEANFILES += runner/default-filter.c
