@@ -7,9 +7,9 @@
 
 struct sbx_cli {
 	const char *policy; /* NULL: the built-in default */
-	const char *event;  /* "-" when not given */
+	const char *event; /* "-" when not given */
 	struct sbx_strv env; /* NAME=VALUE from --env */
-	char **argv;	     /* the plugin and its arguments (borrowed) */
+	char **argv; /* the plugin and its arguments (borrowed) */
 	int help;
 };
 

@@ -70,7 +70,8 @@ char **sbx_env_build(const struct sbx_policy *p, char *const extra[],
 			const char *kv = src[i];
 
 			if (!strchr(kv, '=') || loader_var(kv) ||
-			    has_name(env, n, kv) || (pass == 1 && !passes(p, kv)))
+			    has_name(env, n, kv) ||
+			    (pass == 1 && !passes(p, kv)))
 				continue;
 			env[n] = strdup(kv);
 			if (!env[n]) {

@@ -17,8 +17,8 @@
 
 #include "internal.h"
 
-#define NS_FLAGS                                                      \
-	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |  \
+#define NS_FLAGS                                                     \
+	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
 	 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)
 
 /* ioctl requests that inject input into a terminal. */
@@ -49,10 +49,10 @@ static int allow_ioctl(scmp_filter_ctx ctx, int nr)
 
 			if (b1 == b2 || !(d & m1) || !(d & m2))
 				continue;
-			rc = seccomp_rule_add(
-				ctx, SCMP_ACT_ALLOW, nr, 1,
-				SCMP_A1(SCMP_CMP_MASKED_EQ, m1 | m2,
-					(~x & m1) | (~y & m2)));
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					      SCMP_A1(SCMP_CMP_MASKED_EQ,
+						      m1 | m2,
+						      (~x & m1) | (~y & m2)));
 		}
 	return rc;
 }
@@ -88,10 +88,9 @@ static int allow_special(scmp_filter_ctx ctx, const struct sbx_policy *p,
 				      SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffff,
 					      0));
 		if (rc == 0)
-			rc = seccomp_rule_add(
-				ctx, SCMP_ACT_ALLOW, nr, 1,
-				SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffff,
-					0xffffffff));
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					      SCMP_A0(SCMP_CMP_MASKED_EQ,
+						      0xffffffff, 0xffffffff));
 		return rc;
 	}
 	if (strcmp(name, "socket") == 0 || strcmp(name, "socketpair") == 0) {
@@ -118,10 +117,10 @@ static int allow_special(scmp_filter_ctx ctx, const struct sbx_policy *p,
 }
 
 static scmp_filter_ctx build_filter(const struct sbx_policy *p,
-				   struct sbx_error *err)
+				    struct sbx_error *err)
 {
-	uint32_t dflt = p->sysdefault == SBX_SYS_EPERM ? SCMP_ACT_ERRNO(EPERM)
-						       : SCMP_ACT_NOTIFY;
+	uint32_t dflt = p->sysdefault == SBX_SYS_EPERM ? SCMP_ACT_ERRNO(EPERM) :
+							 SCMP_ACT_NOTIFY;
 	/* The child needs these to hand over and start the plugin. */
 	static const char *const always[] = { "execve", "exit", "exit_group",
 					      NULL };
@@ -218,8 +217,7 @@ static int export_bpf(scmp_filter_ctx ctx, struct sbx_bpf *out,
 	rc = seccomp_export_bpf(ctx, fd);
 	if (rc < 0) {
 		close(fd);
-		return sbx_fail(err, -rc, "seccomp: export: %s",
-				strerror(-rc));
+		return sbx_fail(err, -rc, "seccomp: export: %s", strerror(-rc));
 	}
 	size = lseek(fd, 0, SEEK_CUR);
 	if (size <= 0 || size % sizeof(struct sock_filter) ||

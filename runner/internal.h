@@ -22,7 +22,7 @@ struct sbx_jail {
 	const struct sbx_policy *pol;
 	struct sbx_bpf bpf; /* the seccomp filter, compiled */
 	int privileged; /* geteuid() == 0 at jail creation */
-	uid_t uid;	/* identity inside; mapped 1:1 to the host */
+	uid_t uid; /* identity inside; mapped 1:1 to the host */
 	gid_t gid;
 	uid_t host_uid;
 	gid_t host_gid;
@@ -32,29 +32,29 @@ struct sbx_jail {
 /* The descriptor numbers init uses after it tidied its table. */
 enum {
 	SBX_FD_HANDOFF = 3, /* in the plugin child: socket to init */
-	SBX_FD_SYNC = 3,    /* in init: read end of the parent's sync pipe */
-	SBX_FD_STATUS = 4,  /* in init: records to the parent */
-	SBX_FD_OUT = 5,	    /* in init: the plugin's stdout pipe */
-	SBX_FD_ERR = 6,	    /* in init: the plugin's stderr pipe */
+	SBX_FD_SYNC = 3, /* in init: read end of the parent's sync pipe */
+	SBX_FD_STATUS = 4, /* in init: records to the parent */
+	SBX_FD_OUT = 5, /* in init: the plugin's stdout pipe */
+	SBX_FD_ERR = 6, /* in init: the plugin's stderr pipe */
 	SBX_FD_FIRST_FREE = 7,
 };
 
 enum sbx_mnt_kind {
-	SBX_MNT_BIND,  /* a host path */
+	SBX_MNT_BIND, /* a host path */
 	SBX_MNT_TMPFS, /* an empty tmpfs (also masks secret directories) */
-	SBX_MNT_PROC,  /* proc of the sandbox's pid namespace */
+	SBX_MNT_PROC, /* proc of the sandbox's pid namespace */
 };
 
 /* One mount step of the sandbox's view, prepared by the parent and applied
  * by init in order. */
 struct sbx_bind {
 	enum sbx_mnt_kind kind;
-	char src[4096];	 /* BIND: host path, resolved by the parent */
-	char dst[4096];	 /* absolute path inside the sandbox */
+	char src[4096]; /* BIND: host path, resolved by the parent */
+	char dst[4096]; /* absolute path inside the sandbox */
 	int is_dir;
 	int writable;
-	int is_dev;	 /* a device node: keep it usable (no nodev) */
-	char opts[64];	 /* TMPFS: mount options */
+	int is_dev; /* a device node: keep it usable (no nodev) */
+	char opts[64]; /* TMPFS: mount options */
 };
 
 struct sbx_symlink {
@@ -85,10 +85,10 @@ struct sbx_plan {
 /* Records init writes to the status pipe; one write each (< PIPE_BUF). */
 enum sbx_msg_type {
 	SBX_MSG_SETUP = 1, /* setup failed: text */
-	SBX_MSG_EXEC,	   /* execve failed: err */
-	SBX_MSG_STARTED,   /* execve succeeded */
-	SBX_MSG_SYSCALL,   /* filter hit: nr, arch */
-	SBX_MSG_EXIT,	   /* plugin ended: status (wait status) */
+	SBX_MSG_EXEC, /* execve failed: err */
+	SBX_MSG_STARTED, /* execve succeeded */
+	SBX_MSG_SYSCALL, /* filter hit: nr, arch */
+	SBX_MSG_EXIT, /* plugin ended: status (wait status) */
 };
 
 struct sbx_msg {
@@ -110,8 +110,7 @@ struct sbx_filter_cache {
 /* The default policy's filter, generated at build time by gen-filter and
  * linked into the programs; absent (NULL address) elsewhere, such as in
  * the unit tests, which then exercise the compiler. */
-extern const struct sbx_filter_cache sbx_default_filter
-	__attribute__((weak));
+extern const struct sbx_filter_cache sbx_default_filter __attribute__((weak));
 
 /* filter.c */
 /* Fingerprint of everything the filter depends on in a policy. */

@@ -20,15 +20,15 @@
 /* What programs and /bin/sh scripts need; symlinks (merged /usr) are
  * recreated as symlinks, directories are bound read-only. */
 static const char *const base_dirs[] = {
-	"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/usr", "/etc",
-	NULL,
+	"/bin",	   "/sbin", "/lib", "/lib32", "/lib64",
+	"/libx32", "/usr",  "/etc", NULL,
 };
 
 /* Secrets under /etc: files are covered by a nodev /dev/null (opening
  * fails), directories by an empty read-only tmpfs. */
 static const char *const secret_files[] = {
-	"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-",
-	"/etc/security/opasswd", NULL,
+	"/etc/shadow",	 "/etc/gshadow",	  "/etc/shadow-",
+	"/etc/gshadow-", "/etc/security/opasswd", NULL,
 };
 static const char *const secret_dirs[] = { "/etc/ssl/private", NULL };
 
@@ -124,8 +124,8 @@ static int under(const char *path, const char *dir)
 static int visible(const struct sbx_plan *pl, const char *path)
 {
 	for (size_t i = 0; i < pl->nbinds; i++)
-		if (pl->binds[i].kind == SBX_MNT_BIND &&
-		    pl->binds[i].is_dir && under(path, pl->binds[i].dst))
+		if (pl->binds[i].kind == SBX_MNT_BIND && pl->binds[i].is_dir &&
+		    under(path, pl->binds[i].dst))
 			return 1;
 	return 0;
 }
@@ -150,22 +150,22 @@ int sbx_mount_plan(struct sbx_plan *pl, const char *program,
 			if (add_link(pl, base_dirs[i], buf, err) < 0)
 				goto fail;
 		} else if (S_ISDIR(st.st_mode) &&
-			   add_bind(pl, base_dirs[i], base_dirs[i], 0, 0,
-				    err) < 0) {
+			   add_bind(pl, base_dirs[i], base_dirs[i], 0, 0, err) <
+				   0) {
 			goto fail;
 		}
 	}
 	/* Private mounts first, so that paths below them (a plugin in a
 	 * host /tmp directory) land on top. */
-	if (add_tmpfs(pl, "/dev", 0, "mode=0755,size=64k,nr_inodes=32",
-		      err) < 0)
+	if (add_tmpfs(pl, "/dev", 0, "mode=0755,size=64k,nr_inodes=32", err) <
+	    0)
 		goto fail;
 	for (size_t i = 0; dev_nodes[i]; i++)
 		if (add_bind(pl, dev_nodes[i], dev_nodes[i], 1, 1, err) < 0)
 			goto fail;
 	for (size_t i = 0; i < sizeof(dev_links) / sizeof(*dev_links); i++)
-		if (add_link(pl, dev_links[i].path, dev_links[i].target,
-			     err) < 0)
+		if (add_link(pl, dev_links[i].path, dev_links[i].target, err) <
+		    0)
 			goto fail;
 	snprintf(opts, sizeof(opts), "mode=1777,size=%llu,nr_inodes=4096",
 		 (unsigned long long)p->tmpfs_size);
@@ -248,8 +248,7 @@ static int mkdir_p(const char *path, int last_is_dir)
 	return 0;
 }
 
-static int setattr(int dfd, const char *path, unsigned int flags,
-		   uint64_t set)
+static int setattr(int dfd, const char *path, unsigned int flags, uint64_t set)
 {
 	struct mount_attr attr = { .attr_set = set };
 
@@ -318,7 +317,8 @@ int sbx_mount_build(const struct sbx_plan *pl, const char **what)
 			break;
 		case SBX_MNT_TMPFS:
 			if (mount("sbx", dst, "tmpfs",
-				  MS_NOSUID | MS_NODEV | MS_NOEXEC, b->opts) < 0)
+				  MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				  b->opts) < 0)
 				goto out;
 			break;
 		case SBX_MNT_PROC:

@@ -54,8 +54,7 @@ int sbx_ns_write_maps(const struct sbx_jail *j, pid_t pid,
 {
 	char map[64];
 
-	if (!j->privileged &&
-	    write_file(pid, "setgroups", "deny", err) < 0)
+	if (!j->privileged && write_file(pid, "setgroups", "deny", err) < 0)
 		return -1;
 	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)j->uid,
 		 (unsigned)j->host_uid);

@@ -9,7 +9,10 @@
 /* The qmail-spp protocol variables a plugin needs to decide anything, and
  * RELAYCLIENT, which plugins consult to skip relaying clients. */
 static const char *const default_env[] = {
-	"SMTP*", "TCP*", "RELAYCLIENT", NULL,
+	"SMTP*",
+	"TCP*",
+	"RELAYCLIENT",
+	NULL,
 };
 
 int sbx_policy_default(struct sbx_policy *p, struct sbx_error *err)
@@ -87,11 +90,13 @@ const char *sbx_policy_fail_line(const struct sbx_policy *p)
 	case SBX_FAIL_CONTINUE:
 		return NULL;
 	case SBX_FAIL_REJECT:
-		return p->fail_text ? p->fail_text
-				    : "E554 plugin failed, message refused (#5.3.0)";
+		return p->fail_text ?
+			       p->fail_text :
+			       "E554 plugin failed, message refused (#5.3.0)";
 	case SBX_FAIL_DEFER:
 	default:
-		return p->fail_text ? p->fail_text
-				    : "E451 plugin failed, try again later (#4.3.0)";
+		return p->fail_text ?
+			       p->fail_text :
+			       "E451 plugin failed, try again later (#4.3.0)";
 	}
 }

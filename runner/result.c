@@ -50,8 +50,8 @@ void sbx_result_killed(const struct sbx_result *r, char *buf, size_t len)
 		name = NULL;
 		if (r->syscall_arch == seccomp_arch_native() &&
 		    r->syscall_nr >= 0 && r->syscall_nr < 0x40000000)
-			name = seccomp_syscall_resolve_num_arch(
-				r->syscall_arch, r->syscall_nr);
+			name = seccomp_syscall_resolve_num_arch(r->syscall_arch,
+								r->syscall_nr);
 		if (name)
 			snprintf(buf, len, "syscall %s", name);
 		else if (r->syscall_arch == SCMP_ARCH_X86)

@@ -21,16 +21,16 @@ int sbx_fail(struct sbx_error *err, int code, const char *fmt, ...)
 
 /* qmail-spp 0.42 plugin commands, one bit each, for verdict allowlists. */
 enum sbx_cmd {
-	SBX_CMD_A = 1u << 0,  /* accept the session */
-	SBX_CMD_N = 1u << 1,  /* accept this command */
-	SBX_CMD_O = 1u << 2,  /* accept, skip qmail's own checks */
-	SBX_CMD_E = 1u << 3,  /* reject now */
+	SBX_CMD_A = 1u << 0, /* accept the session */
+	SBX_CMD_N = 1u << 1, /* accept this command */
+	SBX_CMD_O = 1u << 2, /* accept, skip qmail's own checks */
+	SBX_CMD_E = 1u << 3, /* reject now */
 	SBX_CMD_LM = 1u << 4, /* reject MAIL later */
 	SBX_CMD_LR = 1u << 5, /* reject RCPT later */
 	SBX_CMD_LD = 1u << 6, /* reject DATA later */
-	SBX_CMD_R = 1u << 7,  /* reply and drop the connection */
-	SBX_CMD_D = 1u << 8,  /* drop the connection silently */
-	SBX_CMD_S = 1u << 9,  /* set an environment variable */
+	SBX_CMD_R = 1u << 7, /* reply and drop the connection */
+	SBX_CMD_D = 1u << 8, /* drop the connection silently */
+	SBX_CMD_S = 1u << 9, /* set an environment variable */
 	SBX_CMD_U = 1u << 10, /* unset an environment variable */
 	SBX_CMD_H = 1u << 11, /* add a header */
 	SBX_CMD_C = 1u << 12, /* change the last MAIL/RCPT address */
@@ -42,21 +42,21 @@ enum sbx_cmd {
  * exits 120, is killed by a limit, the timeout or the filter). */
 enum sbx_fail_action {
 	SBX_FAIL_DEFER = 0, /* one E451 line: temporary failure (default) */
-	SBX_FAIL_CONTINUE,  /* no verdict: as if the plugin printed nothing */
-	SBX_FAIL_REJECT,    /* one E554 line: permanent failure */
+	SBX_FAIL_CONTINUE, /* no verdict: as if the plugin printed nothing */
+	SBX_FAIL_REJECT, /* one E554 line: permanent failure */
 };
 
 /* Network view of the sandbox. */
 enum sbx_net {
 	SBX_NET_NONE = 0, /* fresh network namespace, no interface up */
 	SBX_NET_LOOPBACK, /* fresh network namespace with lo up */
-	SBX_NET_HOST,     /* the host's network namespace */
+	SBX_NET_HOST, /* the host's network namespace */
 };
 
 /* Action for a system call outside the allowlist. */
 enum sbx_sysdefault {
 	SBX_SYS_KILL = 0, /* kill the sandbox, report the call (default) */
-	SBX_SYS_EPERM,    /* fail the call with EPERM */
+	SBX_SYS_EPERM, /* fail the call with EPERM */
 };
 
 /* A path made visible in the sandbox at the same place. */
@@ -80,15 +80,15 @@ void sbx_strv_clear(struct sbx_strv *sv);
  * noted. */
 struct sbx_policy {
 	/* limits */
-	uint64_t timeout_ms;   /* wall clock (never unlimited) */
-	uint64_t cpu_ms;       /* RLIMIT_CPU, rounded up to seconds */
-	uint64_t memory;       /* RLIMIT_AS */
-	uint64_t procs;        /* RLIMIT_NPROC inside the sandbox's user */
-	uint64_t files;        /* RLIMIT_NOFILE */
-	uint64_t fsize;        /* RLIMIT_FSIZE */
-	uint64_t stdout_max;   /* bytes of stdout kept; more kills the run */
-	uint64_t stderr_max;   /* bytes of stderr kept; more kills the run */
-	uint64_t tmpfs_size;   /* size of the private /tmp */
+	uint64_t timeout_ms; /* wall clock (never unlimited) */
+	uint64_t cpu_ms; /* RLIMIT_CPU, rounded up to seconds */
+	uint64_t memory; /* RLIMIT_AS */
+	uint64_t procs; /* RLIMIT_NPROC inside the sandbox's user */
+	uint64_t files; /* RLIMIT_NOFILE */
+	uint64_t fsize; /* RLIMIT_FSIZE */
+	uint64_t stdout_max; /* bytes of stdout kept; more kills the run */
+	uint64_t stderr_max; /* bytes of stderr kept; more kills the run */
+	uint64_t tmpfs_size; /* size of the private /tmp */
 
 	/* network */
 	enum sbx_net net;
@@ -97,26 +97,26 @@ struct sbx_policy {
 	/* filesystem */
 	struct sbx_path *paths; /* extra binds beyond the base view */
 	size_t npaths;
-	char *workdir;          /* NULL: the caller's cwd when visible */
+	char *workdir; /* NULL: the caller's cwd when visible */
 
 	/* identity used when spp-run runs as root (ignored otherwise) */
 	uid_t uid;
 	gid_t gid;
 
 	/* system calls */
-	struct sbx_strv syscalls;        /* allowlist (names) */
+	struct sbx_strv syscalls; /* allowlist (names) */
 	enum sbx_sysdefault sysdefault;
 
 	/* verdicts */
-	unsigned int verdicts;           /* SBX_CMD_* bits allowed */
-	struct sbx_strv setvars;         /* extra names S/U may touch */
+	unsigned int verdicts; /* SBX_CMD_* bits allowed */
+	struct sbx_strv setvars; /* extra names S/U may touch */
 
 	/* environment */
-	struct sbx_strv env_pass;        /* names, or prefixes ending in '*' */
+	struct sbx_strv env_pass; /* names, or prefixes ending in '*' */
 
 	/* failure */
 	enum sbx_fail_action fail;
-	char *fail_text;                 /* NULL: the built-in message */
+	char *fail_text; /* NULL: the built-in message */
 };
 
 /* Socket families a policy may allow. */
@@ -163,19 +163,19 @@ enum sbx_kill {
 
 /* Result of one run. stdout/stderr buffers are owned by the result. */
 struct sbx_result {
-	int started;         /* the plugin's execve succeeded */
-	int exited;          /* exited normally; exit_code valid */
+	int started; /* the plugin's execve succeeded */
+	int exited; /* exited normally; exit_code valid */
 	int exit_code;
-	int term_signal;     /* signal that ended it, when !exited */
-	enum sbx_kill kill;  /* why the sandbox was ended, if it was */
-	int syscall_nr;      /* for SBX_KILL_SYSCALL; -1 unknown */
+	int term_signal; /* signal that ended it, when !exited */
+	enum sbx_kill kill; /* why the sandbox was ended, if it was */
+	int syscall_nr; /* for SBX_KILL_SYSCALL; -1 unknown */
 	uint32_t syscall_arch; /* AUDIT_ARCH_* of that call */
-	pid_t pid;           /* the sandbox's pid on the host */
+	pid_t pid; /* the sandbox's pid on the host */
 	double wall_ms, cpu_ms;
 	long maxrss_kb;
-	char *out;           /* collected stdout, NUL-terminated */
+	char *out; /* collected stdout, NUL-terminated */
 	size_t out_len;
-	char *err;           /* collected stderr, NUL-terminated */
+	char *err; /* collected stderr, NUL-terminated */
 	size_t err_len;
 	char setup_error[200]; /* why the plugin could not be started */
 };

@@ -20,8 +20,7 @@
 
 #include "internal.h"
 
-struct sbx_jail *sbx_jail_new(const struct sbx_policy *p,
-			      struct sbx_error *err)
+struct sbx_jail *sbx_jail_new(const struct sbx_policy *p, struct sbx_error *err)
 {
 	struct sbx_jail *j = calloc(1, sizeof(*j));
 
@@ -132,8 +131,8 @@ static void set_rlimits(const struct sbx_plan *pl)
 }
 
 /* Send the filters' listener descriptors, or an error, to init. */
-static void handoff(int sock, enum sbx_msg_type type, int e,
-		    const int *fds, int nfds)
+static void handoff(int sock, enum sbx_msg_type type, int e, const int *fds,
+		    int nfds)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct sbx_msg m;
@@ -173,8 +172,8 @@ plugin_main(const struct sbx_plan *pl, int sock)
 
 	/* stdin stays /dev/null; stdout and stderr become the parent's
 	 * pipes; the hand-over socket sits at 3 until execve closes it. */
-	if (dup2(SBX_FD_OUT, 1) < 0 ||
-	    dup2(SBX_FD_ERR, 2) < 0 || dup3(sock, SBX_FD_HANDOFF, O_CLOEXEC) < 0)
+	if (dup2(SBX_FD_OUT, 1) < 0 || dup2(SBX_FD_ERR, 2) < 0 ||
+	    dup3(sock, SBX_FD_HANDOFF, O_CLOEXEC) < 0)
 		goto fail;
 	if (syscall(SYS_close_range, SBX_FD_HANDOFF + 1, ~0U, 0) < 0)
 		goto fail;
@@ -257,8 +256,8 @@ init_loop(pid_t child, int sock, int sigfd)
 				listener = fd;
 			} else {
 				sbx_msg_send(SBX_FD_STATUS, m.type, 0, m.err,
-					     m.type == SBX_MSG_EXEC ? "execve"
-								    : "setup");
+					     m.type == SBX_MSG_EXEC ? "execve" :
+								      "setup");
 				_exit(111);
 			}
 		}
@@ -269,12 +268,14 @@ init_loop(pid_t child, int sock, int sigfd)
 		}
 		if (pfd[2].revents & POLLIN) {
 			memset(&req, 0, sizeof(req));
-			if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) == 0) {
+			if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) ==
+			    0) {
 				memset(&m, 0, sizeof(m));
 				m.type = SBX_MSG_SYSCALL;
 				m.nr = req.data.nr;
 				m.arch = req.data.arch;
-				while (write(SBX_FD_STATUS, &m, sizeof(m)) < 0 &&
+				while (write(SBX_FD_STATUS, &m, sizeof(m)) <
+					       0 &&
 				       errno == EINTR)
 					;
 				_exit(111);
@@ -292,8 +293,9 @@ init_loop(pid_t child, int sock, int sigfd)
 				;
 			while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 				if (pid == child) {
-					sbx_msg_send(SBX_FD_STATUS, SBX_MSG_EXIT,
-						     status, 0, NULL);
+					sbx_msg_send(SBX_FD_STATUS,
+						     SBX_MSG_EXIT, status, 0,
+						     NULL);
 					_exit(0);
 				}
 		}
@@ -334,8 +336,7 @@ void sbx_init_main(const struct sbx_plan *pl)
 		die_setup(pl->status_wr, what);
 	/* Keep our four pipes at fixed numbers and drop every other host
 	 * descriptor, the SMTP connection on 0 and 1 included. */
-	if (renumber_fds(pl) < 0 ||
-	    syscall(SYS_close_range, 0, 2, 0) < 0 ||
+	if (renumber_fds(pl) < 0 || syscall(SYS_close_range, 0, 2, 0) < 0 ||
 	    syscall(SYS_close_range, SBX_FD_FIRST_FREE, ~0U, 0) < 0)
 		die_setup(pl->status_wr, "descriptors");
 	/* /dev/null on 0, 1, 2 (no O_CLOEXEC: the plugin's stdin) keeps
@@ -440,8 +441,8 @@ int sbx_jail_run(struct sbx_jail *j, char *const argv[], char *const envp[],
 	/* fork-like clone (no new stack) into the new namespaces; the child
 	 * only runs code that does not allocate. */
 	pid = (pid_t)syscall(SYS_clone,
-			     (unsigned long)sbx_ns_clone_flags(j) | CLONE_PIDFD |
-				     SIGCHLD,
+			     (unsigned long)sbx_ns_clone_flags(j) |
+				     CLONE_PIDFD | SIGCHLD,
 			     NULL, &pidfd, NULL, 0);
 	if (pid < 0) {
 		sbx_fail(err, errno, "clone: %s%s", strerror(errno),

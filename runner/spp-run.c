@@ -142,8 +142,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	prog = sbx_escape(esc, sizeof(esc), cli.argv[0], strlen(cli.argv[0]));
-	if (cli.policy ? pol_parse_file(cli.policy, &pol, &err)
-		       : sbx_policy_default(&pol, &err)) {
+	if (cli.policy ? pol_parse_file(cli.policy, &pol, &err) :
+			 sbx_policy_default(&pol, &err)) {
 		sbx_cli_clear(&cli);
 		fatal_config(err.msg);
 	}

@@ -10,74 +10,133 @@
 
 /* Reading and writing descriptors the plugin already holds. */
 static const char *const basic_io[] = {
-	"read", "write", "readv", "writev", "pread64", "pwrite64", "preadv",
-	"pwritev", "preadv2", "pwritev2", "close", "close_range", "lseek",
-	"dup", "dup2", "dup3", "fcntl", "pipe", "pipe2", "poll", "ppoll",
-	"select", "pselect6", "epoll_create", "epoll_create1", "epoll_ctl",
-	"epoll_wait", "epoll_pwait", "epoll_pwait2", "eventfd", "eventfd2",
-	"sendfile", "splice", "tee", "ioctl", "fadvise64", "fsync",
-	"fdatasync", "flock", END,
+	"read",		 "write",     "readv",	    "writev",
+	"pread64",	 "pwrite64",  "preadv",	    "pwritev",
+	"preadv2",	 "pwritev2",  "close",	    "close_range",
+	"lseek",	 "dup",	      "dup2",	    "dup3",
+	"fcntl",	 "pipe",      "pipe2",	    "poll",
+	"ppoll",	 "select",    "pselect6",   "epoll_create",
+	"epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait",
+	"epoll_pwait2",	 "eventfd",   "eventfd2",   "sendfile",
+	"splice",	 "tee",	      "ioctl",	    "fadvise64",
+	"fsync",	 "fdatasync", "flock",	    END,
 };
 
 /* The address space: allocation, mapping, protection. */
 static const char *const memory[] = {
-	"brk", "mmap", "munmap", "mremap", "mprotect", "madvise", "mincore",
-	"msync", "membarrier", END,
+	"brk",	   "mmap",    "munmap", "mremap",     "mprotect",
+	"madvise", "mincore", "msync",	"membarrier", END,
 };
 
 /* Path-based file access; what is reachable is decided by the mount view. */
 static const char *const file[] = {
-	"open", "openat", "openat2", "creat", "stat", "fstat", "lstat",
-	"newfstatat", "statx", "access", "faccessat", "faccessat2",
-	"getdents", "getdents64", "getcwd", "chdir", "fchdir", "readlink",
-	"readlinkat", "statfs", "fstatfs", "truncate", "ftruncate", "rename",
-	"renameat", "renameat2", "mkdir", "mkdirat", "rmdir", "link",
-	"linkat", "unlink", "unlinkat", "symlink", "symlinkat", "chmod",
-	"fchmod", "fchmodat", "umask", "utime", "utimes", "utimensat",
-	"futimesat", "fallocate", "getxattr", "lgetxattr", "fgetxattr",
-	"listxattr", "llistxattr", "flistxattr", "chown", "fchown",
-	"lchown", "fchownat", "memfd_create", END,
+	"open",	     "openat",	   "openat2",	 "creat",      "stat",
+	"fstat",     "lstat",	   "newfstatat", "statx",      "access",
+	"faccessat", "faccessat2", "getdents",	 "getdents64", "getcwd",
+	"chdir",     "fchdir",	   "readlink",	 "readlinkat", "statfs",
+	"fstatfs",   "truncate",   "ftruncate",	 "rename",     "renameat",
+	"renameat2", "mkdir",	   "mkdirat",	 "rmdir",      "link",
+	"linkat",    "unlink",	   "unlinkat",	 "symlink",    "symlinkat",
+	"chmod",     "fchmod",	   "fchmodat",	 "umask",      "utime",
+	"utimes",    "utimensat",  "futimesat",	 "fallocate",  "getxattr",
+	"lgetxattr", "fgetxattr",  "listxattr",	 "llistxattr", "flistxattr",
+	"chown",     "fchown",	   "lchown",	 "fchownat",   "memfd_create",
+	END,
 };
 
 /* Creating, running and waiting for processes; identity queries. */
 static const char *const process[] = {
-	"clone", "fork", "vfork", "execve", "execveat", "exit",
-	"exit_group", "wait4", "waitid", "getpid", "getppid", "gettid",
-	"getpgrp", "getpgid", "setpgid", "getsid", "setsid", "getuid",
-	"geteuid", "getgid", "getegid", "getresuid", "getresgid",
-	"getgroups", "set_tid_address", "set_robust_list", "get_robust_list",
-	"rseq", "arch_prctl", "prctl", "prlimit64", "getrlimit", "setrlimit",
-	"getrusage", "times", "sysinfo", "uname", "capget", "sched_yield",
-	"sched_getaffinity", "sched_getparam", "sched_getscheduler",
-	"getpriority", "getcpu", "futex", "personality", END,
+	"clone",
+	"fork",
+	"vfork",
+	"execve",
+	"execveat",
+	"exit",
+	"exit_group",
+	"wait4",
+	"waitid",
+	"getpid",
+	"getppid",
+	"gettid",
+	"getpgrp",
+	"getpgid",
+	"setpgid",
+	"getsid",
+	"setsid",
+	"getuid",
+	"geteuid",
+	"getgid",
+	"getegid",
+	"getresuid",
+	"getresgid",
+	"getgroups",
+	"set_tid_address",
+	"set_robust_list",
+	"get_robust_list",
+	"rseq",
+	"arch_prctl",
+	"prctl",
+	"prlimit64",
+	"getrlimit",
+	"setrlimit",
+	"getrusage",
+	"times",
+	"sysinfo",
+	"uname",
+	"capget",
+	"sched_yield",
+	"sched_getaffinity",
+	"sched_getparam",
+	"sched_getscheduler",
+	"getpriority",
+	"getcpu",
+	"futex",
+	"personality",
+	END,
 };
 
 static const char *const signal[] = {
-	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigpending",
-	"rt_sigtimedwait", "rt_sigsuspend", "sigaltstack", "signalfd",
-	"signalfd4", "pause", "alarm", "kill", "tkill", "tgkill", END,
+	"rt_sigaction",	 "rt_sigprocmask",  "rt_sigreturn",
+	"rt_sigpending", "rt_sigtimedwait", "rt_sigsuspend",
+	"sigaltstack",	 "signalfd",	    "signalfd4",
+	"pause",	 "alarm",	    "kill",
+	"tkill",	 "tgkill",	    END,
 };
 
 static const char *const time_[] = {
-	"clock_gettime", "clock_getres", "clock_nanosleep", "nanosleep",
-	"gettimeofday", "time", "getitimer", "setitimer", "timer_create",
-	"timer_settime", "timer_gettime", "timer_getoverrun", "timer_delete",
-	"timerfd_create", "timerfd_settime", "timerfd_gettime", END,
+	"clock_gettime",
+	"clock_getres",
+	"clock_nanosleep",
+	"nanosleep",
+	"gettimeofday",
+	"time",
+	"getitimer",
+	"setitimer",
+	"timer_create",
+	"timer_settime",
+	"timer_gettime",
+	"timer_getoverrun",
+	"timer_delete",
+	"timerfd_create",
+	"timerfd_settime",
+	"timerfd_gettime",
+	END,
 };
 
 /* Sockets of the families the policy allows, as client or server. */
 static const char *const network[] = {
-	"socket", "socketpair", "connect", "bind", "listen", "accept",
-	"accept4", "getsockname", "getpeername", "sendto", "recvfrom",
-	"sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "shutdown",
-	"setsockopt", "getsockopt", END,
+	"socket",   "socketpair", "connect",	 "bind",	"listen",
+	"accept",   "accept4",	  "getsockname", "getpeername", "sendto",
+	"recvfrom", "sendmsg",	  "recvmsg",	 "sendmmsg",	"recvmmsg",
+	"shutdown", "setsockopt", "getsockopt",	 END,
 };
 
 /* What a stub resolver needs to query a DNS server (UDP and TCP). */
 static const char *const dns[] = {
-	"socket", "connect", "sendto", "recvfrom", "sendmsg", "recvmsg",
-	"sendmmsg", "recvmmsg", "getsockname", "getpeername", "setsockopt",
-	"getsockopt", "bind", "shutdown", "poll", "ppoll", END,
+	"socket",     "connect",    "sendto",	"recvfrom",    "sendmsg",
+	"recvmsg",    "sendmmsg",   "recvmmsg", "getsockname", "getpeername",
+	"setsockopt", "getsockopt", "bind",	"shutdown",    "poll",
+	"ppoll",      END,
 };
 
 static const char *const random_[] = { "getrandom", END };
@@ -85,29 +144,74 @@ static const char *const random_[] = { "getrandom", END };
 /* What /bin/sh, perl, python and ordinary C plugins need: every group but
  * none of the identity-changing or administrative calls. */
 static const char *const *const default_parts[] = {
-	basic_io, memory, file, process, signal, time_, network, random_,
-	NULL,
+	basic_io, memory, file, process, signal, time_, network, random_, NULL,
 };
 
 const char *const sbx_denied_syscalls[] = {
-	"ptrace", "process_vm_readv", "process_vm_writev", "mount",
-	"umount2", "pivot_root", "chroot", "unshare", "setns", "keyctl",
-	"add_key", "request_key", "bpf", "perf_event_open", "userfaultfd",
-	"io_uring_setup", "io_uring_enter", "io_uring_register", "kexec_load",
-	"kexec_file_load", "init_module", "finit_module", "delete_module",
-	"open_by_handle_at", "name_to_handle_at", "pidfd_getfd", "open_tree",
-	"move_mount", "fsopen", "fsmount", "fspick", "fsconfig",
-	"mount_setattr", "clone3", "acct", "swapon", "swapoff", "reboot",
-	"syslog", "iopl", "ioperm", "uselib", "vhangup", "quotactl",
-	"lookup_dcookie", "fanotify_init", "kcmp", "process_madvise",
-	"modify_ldt", "settimeofday", "clock_settime", "clock_adjtime",
-	"adjtimex", "nfsservctl", "_sysctl", "memfd_secret",
-	"migrate_pages", "move_pages", END,
+	"ptrace",
+	"process_vm_readv",
+	"process_vm_writev",
+	"mount",
+	"umount2",
+	"pivot_root",
+	"chroot",
+	"unshare",
+	"setns",
+	"keyctl",
+	"add_key",
+	"request_key",
+	"bpf",
+	"perf_event_open",
+	"userfaultfd",
+	"io_uring_setup",
+	"io_uring_enter",
+	"io_uring_register",
+	"kexec_load",
+	"kexec_file_load",
+	"init_module",
+	"finit_module",
+	"delete_module",
+	"open_by_handle_at",
+	"name_to_handle_at",
+	"pidfd_getfd",
+	"open_tree",
+	"move_mount",
+	"fsopen",
+	"fsmount",
+	"fspick",
+	"fsconfig",
+	"mount_setattr",
+	"clone3",
+	"acct",
+	"swapon",
+	"swapoff",
+	"reboot",
+	"syslog",
+	"iopl",
+	"ioperm",
+	"uselib",
+	"vhangup",
+	"quotactl",
+	"lookup_dcookie",
+	"fanotify_init",
+	"kcmp",
+	"process_madvise",
+	"modify_ldt",
+	"settimeofday",
+	"clock_settime",
+	"clock_adjtime",
+	"adjtimex",
+	"nfsservctl",
+	"_sysctl",
+	"memfd_secret",
+	"migrate_pages",
+	"move_pages",
+	END,
 };
 
 const char *const sbx_syscall_groups[] = {
-	"basic-io", "memory", "file", "process", "signal", "time",
-	"network", "dns", "random", "default", END,
+	"basic-io", "memory", "file",	"process", "signal", "time",
+	"network",  "dns",    "random", "default", END,
 };
 
 /* The default group, flattened once. */
@@ -121,7 +225,8 @@ static void flatten_default(void)
 		return;
 	for (size_t i = 0; default_parts[i]; i++)
 		for (size_t k = 0; default_parts[i][k]; k++)
-			if (n + 1 < sizeof(default_flat) / sizeof(*default_flat))
+			if (n + 1 <
+			    sizeof(default_flat) / sizeof(*default_flat))
 				default_flat[n++] = default_parts[i][k];
 	default_flat[n] = NULL;
 }

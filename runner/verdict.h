@@ -28,8 +28,8 @@ int sbx_verdict_var_refused(const char *name, size_t len,
 			    const struct sbx_strv *setvars);
 
 /* Called for every dropped line; line is raw (may hold any byte). */
-typedef void (*sbx_verdict_reject_fn)(void *ctx, const char *line,
-				      size_t len, const char *why);
+typedef void (*sbx_verdict_reject_fn)(void *ctx, const char *line, size_t len,
+				      const char *why);
 
 /* Split a plugin's whole stdout into lines and validate each, as qmail-spp
  * reads them: empty lines are skipped, a final line without newline is
