@@ -3,6 +3,7 @@
  * Exit 0: the plugin ran to its end; 111: it failed or could not start;
  * 100: usage or policy error. A failure always leaves a verdict on stdout. */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,9 @@ int main(int argc, char **argv)
 	int status = 111;
 
 	open_std_fds();
+	/* qmail-spp stops reading at the first terminal verdict: a closed
+	 * pipe must not cost us the report line. */
+	signal(SIGPIPE, SIG_IGN);
 	sbx_set_log(log_line);
 	if (sbx_cli_parse(&cli, argc, argv, &err) < 0) {
 		usage(stderr);

@@ -39,6 +39,9 @@ check() { # dir, make args...
 	}
 }
 
+if command -v clang-format >/dev/null 2>&1; then
+	step "clang-format" sh -c "cd '$top' && git ls-files '*.c' '*.h' 2>/dev/null | xargs -r clang-format --dry-run -Werror"
+fi
 step "gcc build" build "$out/gcc"
 step "gcc make check" check "$out/gcc"
 step "make distcheck" sh -c "cd '$out/gcc' && make -j$jobs distcheck >distcheck.log 2>&1 || { tail -60 distcheck.log; exit 1; }"
