@@ -6,7 +6,7 @@ bench_run_bench_SOURCES = bench/run-bench.c
 bench_trivial_SOURCES = bench/trivial.c
 # Static, so that the bare baseline pays no dynamic loader (glibc's libc.a).
 bench_trivial_LDFLAGS = -static
-CLEANFILES += $(EXTRA_PROGRAMS)
+CLEANFILES += bench/run-bench$(EXEEXT) bench/trivial$(EXEEXT)
 
 # BENCH_N=1000 make bench changes the number of runs per way.
 bench: bench/run-bench$(EXEEXT) bench/trivial$(EXEEXT) spp-run$(EXEEXT)

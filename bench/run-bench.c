@@ -267,12 +267,14 @@ static const char *verdict(double r, double target, int at_most)
 }
 
 static void print_human(const struct bench *b, size_t n, double r_sb,
-			double r_bs)
+			double r_bs, const char *policy)
 {
 	int m;
 
 	printf("run-bench: %zu runs per way, interleaved, uid %ld, plugin %s\n",
 	       n, (long)getuid(), b[BARE].argv[0]);
+	if (policy && *policy)
+		printf("run-bench: spp-run --policy %s\n", policy);
 	for (m = 0; m < NMODES; m++) {
 		if (!b[m].active) {
 			printf("%-8s %s\n", mode_name[m], b[m].why);
@@ -359,7 +361,8 @@ static void usage(void)
 {
 	fputs("usage: run-bench [--json] SPP-RUN PLUGIN\n"
 	      "  env BENCH_N (runs per way, default 300), BENCH_BWRAP (path;"
-	      " empty: skip)\n",
+	      " empty: skip),\n"
+	      "  BENCH_POLICY (a policy file for spp-run; default: none)\n",
 	      stderr);
 }
 
@@ -367,7 +370,8 @@ int main(int argc, char **argv)
 {
 	static char bwrap[PATH_MAX];
 	static char ro[] = "--ro-bind", all[] = "--unshare-all", root[] = "/",
-		    dashdash[] = "--";
+		    dashdash[] = "--", policy_opt[] = "--policy";
+	char *policy = getenv("BENCH_POLICY");
 	struct bench b[NMODES];
 	struct outcome o;
 	double r_sb, r_bs, ms;
@@ -394,9 +398,14 @@ int main(int argc, char **argv)
 
 	memset(b, 0, sizeof(b));
 	b[BARE].argv[0] = argv[argi + 1];
-	b[SPP].argv[0] = argv[argi];
-	b[SPP].argv[1] = dashdash;
-	b[SPP].argv[2] = argv[argi + 1];
+	k = 0;
+	b[SPP].argv[k++] = argv[argi];
+	if (policy && *policy) {
+		b[SPP].argv[k++] = policy_opt;
+		b[SPP].argv[k++] = policy;
+	}
+	b[SPP].argv[k++] = dashdash;
+	b[SPP].argv[k++] = argv[argi + 1];
 	find_bwrap(bwrap, sizeof(bwrap));
 	b[BWRAP].argv[0] = bwrap;
 	b[BWRAP].argv[1] = all;
@@ -415,8 +424,10 @@ int main(int argc, char **argv)
 	}
 	if (!bwrap[0]) {
 		b[BWRAP].active = 0;
-		snprintf(b[BWRAP].why, sizeof(b[BWRAP].why),
-			 "skipped: bwrap not installed (not in PATH)");
+		snprintf(b[BWRAP].why, sizeof(b[BWRAP].why), "skipped: %s",
+			 getenv("BENCH_BWRAP") ?
+				 "BENCH_BWRAP is empty" :
+				 "bwrap not installed (not in PATH)");
 	}
 	for (m = 0; m < NMODES; m++) {
 		if (b[m].active && warm_up(&b[m]) < 0) {
@@ -456,7 +467,7 @@ int main(int argc, char **argv)
 	if (json) {
 		print_json(b, n, r_sb, r_bs);
 	} else {
-		print_human(b, n, r_sb, r_bs);
+		print_human(b, n, r_sb, r_bs, policy);
 		print_keys(b, n, r_sb, r_bs);
 	}
 	for (m = 0; m < NMODES; m++)

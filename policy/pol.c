@@ -25,19 +25,19 @@ struct names {
 };
 
 struct parser {
-	char ename[128];         /* the file name, escaped for messages */
-	unsigned int line;       /* current line, from 1 */
+	char ename[128]; /* the file name, escaped for messages */
+	unsigned int line; /* current line, from 1 */
 	struct sbx_policy *p;
-	unsigned long seen;      /* bit per directive already given */
-	int first;               /* first line of the current directive */
-	int sys_given;           /* a syscalls line was seen: use sys */
+	unsigned long seen; /* bit per directive already given */
+	int first; /* first line of the current directive */
+	int sys_given; /* a syscalls line was seen: use sys */
 	struct names sys;
 	struct sbx_error *err;
 };
 
 struct directive;
-typedef int (*parse_fn)(struct parser *ps, const struct directive *d,
-			char **v, size_t n);
+typedef int (*parse_fn)(struct parser *ps, const struct directive *d, char **v,
+			size_t n);
 struct out;
 typedef void (*dump_fn)(struct out *o, const struct directive *d,
 			const struct sbx_policy *p);
@@ -50,7 +50,7 @@ enum kind {
 
 struct directive {
 	const char *name;
-	int scalar;      /* given at most once, with exactly one value */
+	int scalar; /* given at most once, with exactly one value */
 	parse_fn parse;
 	dump_fn dump;
 	/* limits only: field, unit kind and accepted range */
@@ -122,6 +122,10 @@ static const char *const family_names[] = {
 	"inet6",
 	"netlink",
 };
+
+_Static_assert(SBX_AF_UNIX == 1u << 0 && SBX_AF_INET == 1u << 1 &&
+		       SBX_AF_INET6 == 1u << 2 && SBX_AF_NETLINK == 1u << 3,
+	       "family_names[i] is SBX_AF_* bit i");
 
 /* ---- names (the syscall allowlist under construction) ---- */
 
@@ -230,8 +234,8 @@ static uint64_t limit_value(const struct sbx_policy *p,
 	return *(const uint64_t *)((const char *)p + d->off);
 }
 
-static int parse_limit(struct parser *ps, const struct directive *d,
-		       char **v, size_t n)
+static int parse_limit(struct parser *ps, const struct directive *d, char **v,
+		       size_t n)
 {
 	struct sbx_error e;
 	char lo[24], hi[24];
@@ -274,8 +278,8 @@ static int keyword(struct parser *ps, const struct directive *d,
 	return i;
 }
 
-static int parse_network(struct parser *ps, const struct directive *d,
-			 char **v, size_t n)
+static int parse_network(struct parser *ps, const struct directive *d, char **v,
+			 size_t n)
 {
 	int i = keyword(ps, d, net_names, NELEM(net_names), v[0]);
 
@@ -289,8 +293,7 @@ static int parse_network(struct parser *ps, const struct directive *d,
 static int parse_sysdefault(struct parser *ps, const struct directive *d,
 			    char **v, size_t n)
 {
-	int i = keyword(ps, d, sysdefault_names, NELEM(sysdefault_names),
-			v[0]);
+	int i = keyword(ps, d, sysdefault_names, NELEM(sysdefault_names), v[0]);
 
 	(void)n;
 	if (i < 0)
@@ -362,8 +365,7 @@ static int parse_families(struct parser *ps, const struct directive *d,
 			return fail(ps, EINVAL, "unknown socket family '%s'",
 				    q(t, v[k]));
 		if (ps->p->families & (1u << i))
-			return fail(ps, EINVAL, "duplicate family '%s'",
-				    v[k]);
+			return fail(ps, EINVAL, "duplicate family '%s'", v[k]);
 		ps->p->families |= 1u << i;
 	}
 	return 0;
@@ -432,8 +434,8 @@ static int parse_env(struct parser *ps, const struct directive *d, char **v,
 	return parse_vars(ps, d, &ps->p->env_pass, 1, v, n);
 }
 
-static int parse_setvars(struct parser *ps, const struct directive *d,
-			 char **v, size_t n)
+static int parse_setvars(struct parser *ps, const struct directive *d, char **v,
+			 size_t n)
 {
 	return parse_vars(ps, d, &ps->p->setvars, 0, v, n);
 }
@@ -450,8 +452,7 @@ static int clean_path(struct parser *ps, const char *in, char *out)
 	size_t len = 0;
 
 	if (in[0] != '/')
-		return fail(ps, EINVAL, "path '%s' is not absolute",
-			    q(t, in));
+		return fail(ps, EINVAL, "path '%s' is not absolute", q(t, in));
 	if (strlen(in) > POL_PATH_MAX)
 		return fail(ps, ENAMETOOLONG, "path '%s' is too long",
 			    q(t, in));
@@ -479,8 +480,8 @@ static int clean_path(struct parser *ps, const char *in, char *out)
 	return 0;
 }
 
-static int parse_bind(struct parser *ps, const struct directive *d,
-		      char **v, size_t n)
+static int parse_bind(struct parser *ps, const struct directive *d, char **v,
+		      size_t n)
 {
 	char path[POL_PATH_MAX + 1], t[TOKQ];
 	struct sbx_error e;
@@ -496,15 +497,14 @@ static int parse_bind(struct parser *ps, const struct directive *d,
 			if (strcmp(ps->p->paths[i].path, path) == 0)
 				return fail(ps, EINVAL, "duplicate path '%s'",
 					    q(t, path));
-		if (sbx_policy_add_path(ps->p, path, d->name[1] == 'w', &e) <
-		    0)
+		if (sbx_policy_add_path(ps->p, path, d->name[1] == 'w', &e) < 0)
 			return fail(ps, e.code, "%s", e.msg);
 	}
 	return 0;
 }
 
-static int parse_workdir(struct parser *ps, const struct directive *d,
-			 char **v, size_t n)
+static int parse_workdir(struct parser *ps, const struct directive *d, char **v,
+			 size_t n)
 {
 	char path[POL_PATH_MAX + 1];
 	char *c;
@@ -586,8 +586,8 @@ static int lookup_id(const char *name, int group, unsigned long *id)
 	return -1;
 }
 
-static int parse_ident(struct parser *ps, const struct directive *d,
-		       char **v, size_t n)
+static int parse_ident(struct parser *ps, const struct directive *d, char **v,
+		       size_t n)
 {
 	int group = d->name[0] == 'g';
 	unsigned long id = 0;
@@ -934,16 +934,16 @@ static void dump_env(struct out *o, const struct directive *d,
 
 /* ---- the table: parse and dump order ---- */
 
-#define LIMIT(nm, field, k, lo, hi)                                          \
-	{                                                                    \
-		.name = nm, .scalar = 1, .parse = parse_limit,               \
+#define LIMIT(nm, field, k, lo, hi)                                            \
+	{                                                                      \
+		.name = nm, .scalar = 1, .parse = parse_limit,                 \
 		.dump = dump_limit, .off = offsetof(struct sbx_policy, field), \
-		.kind = k, .min = lo, .max = hi,                             \
+		.kind = k, .min = lo, .max = hi,                               \
 	}
-#define OTHER(nm, sc, fn)                                                    \
-	{                                                                    \
-		.name = nm, .scalar = sc, .parse = parse_##fn,               \
-		.dump = dump_##fn,                                           \
+#define OTHER(nm, sc, fn)                                      \
+	{                                                      \
+		.name = nm, .scalar = sc, .parse = parse_##fn, \
+		.dump = dump_##fn,                             \
 	}
 #define K 1024ULL
 #define M (1024ULL * 1024)
@@ -1008,8 +1008,7 @@ static int parse_line(struct parser *ps, char *s)
 		}
 	}
 	if (!d)
-		return fail(ps, EINVAL, "unknown directive '%s'",
-			    q(t, tok[0]));
+		return fail(ps, EINVAL, "unknown directive '%s'", q(t, tok[0]));
 	bit = 1UL << i;
 	if (d->scalar && (ps->seen & bit))
 		return fail(ps, EINVAL, "duplicate directive '%s'", d->name);

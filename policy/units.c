@@ -55,8 +55,8 @@ static int is_letter(char c)
 }
 
 /* "bad size '64Q': unknown unit", the value escaped and cut short. */
-static int bad(struct sbx_error *err, int code, const char *what,
-	       const char *s, const char *why)
+static int bad(struct sbx_error *err, int code, const char *what, const char *s,
+	       const char *why)
 {
 	char esc[48];
 
@@ -64,8 +64,8 @@ static int bad(struct sbx_error *err, int code, const char *what,
 	return sbx_fail(err, code, "bad %s '%s': %s", what, esc, why);
 }
 
-static int parse_unit(const char *what, const struct unit *units,
-		      const char *s, uint64_t *out, struct sbx_error *err)
+static int parse_unit(const char *what, const struct unit *units, const char *s,
+		      uint64_t *out, struct sbx_error *err)
 {
 	const struct unit *u;
 	uint64_t n;
@@ -99,8 +99,7 @@ static int parse_unit(const char *what, const struct unit *units,
 
 		if (ul && strncmp(s + nd, u->name, ul) == 0 &&
 		    !is_letter(s[nd + ul]))
-			return bad(err, EINVAL, what, s,
-				   "trailing characters");
+			return bad(err, EINVAL, what, s, "trailing characters");
 	}
 	return bad(err, EINVAL, what, s, "unknown unit");
 }

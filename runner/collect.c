@@ -148,6 +148,7 @@ int sbx_collect(const struct sbx_plan *pl, pid_t pid, int pidfd, int out_rd,
 	struct sink er = { err_rd, NULL, 0, 0, p->stderr_max, 0, 0 };
 	double deadline = pl->t0_ms + (double)p->timeout_ms;
 	int exit_seen = 0, exit_status = 0, killed = 0, wstatus;
+	int status_open = 1;
 	struct rusage ru;
 
 	fcntl(out_rd, F_SETFL, O_NONBLOCK);
@@ -157,7 +158,7 @@ int sbx_collect(const struct sbx_plan *pl, pid_t pid, int pidfd, int out_rd,
 		struct pollfd pfd[4] = {
 			{ out.eof ? -1 : out_rd, POLLIN, 0 },
 			{ er.eof ? -1 : err_rd, POLLIN, 0 },
-			{ status_rd, POLLIN, 0 },
+			{ status_open ? status_rd : -1, POLLIN, 0 },
 			{ pidfd, POLLIN, 0 },
 		};
 		double left = deadline - sbx_now_ms();
@@ -178,8 +179,12 @@ int sbx_collect(const struct sbx_plan *pl, pid_t pid, int pidfd, int out_rd,
 			kill_sandbox(pidfd, r, SBX_KILL_OUTPUT);
 			killed = 1;
 		}
+		/* Read first, then stop polling a closed pipe: its POLLHUP
+		 * would make every poll return at once. */
 		if (pfd[2].revents & POLLIN)
 			read_records(status_rd, r, &exit_seen, &exit_status);
+		if (pfd[2].revents & (POLLHUP | POLLERR))
+			status_open = 0;
 		if (pfd[3].revents)
 			break;
 	}

@@ -188,7 +188,7 @@ static scmp_filter_ctx build_filter(const struct sbx_policy *p,
 	 * by execve (O_CLOEXEC), so the plugin never holds it. */
 	if (!sbx_strv_has(&p->syscalls, "sendmsg")) {
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 1,
-				      SCMP_A0(SCMP_CMP_EQ, SBX_FD_HANDOFF));
+				      SCMP_A0(SCMP_CMP_EQ, SBX_FD_HANDOFF, 0));
 		if (rc < 0) {
 			sbx_fail(err, -rc, "seccomp: rule for sendmsg: %s",
 				 strerror(-rc));

@@ -22,9 +22,10 @@ runner_libsbx_a_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS)
 SBX_LIBS = runner/libsbx.a $(SECCOMP_LIBS) $(CAP_LIBS)
 
 bin_PROGRAMS += spp-run
+dist_man_MANS += runner/spp-run.8
 spp_run_SOURCES = runner/spp-run.c runner/cli.c runner/cli.h
 nodist_spp_run_SOURCES = runner/default-filter.c
-spp_run_LDADD = policy/libpol.a $(SBX_LIBS)
+spp_run_LDADD = policy/libpol.a runner/libsbx.a $(RUN_LIBS)
 
 # The default policy's seccomp filter, compiled at build time.
 noinst_PROGRAMS += runner/gen-filter

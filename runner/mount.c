@@ -266,8 +266,8 @@ static int capture(const struct sbx_bind *b)
 	fd = (int)syscall(SYS_open_tree, AT_FDCWD, b->src,
 			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
 				  AT_SYMLINK_NOFOLLOW | AT_RECURSIVE);
-	if (fd < 0)
-		return -1;
+	if (fd < 0 || b->is_dev)
+		return fd; /* a device node: nothing to execute or setuid */
 	if (!b->writable)
 		set |= MOUNT_ATTR_RDONLY;
 	if (!b->is_dev)

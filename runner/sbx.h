@@ -71,6 +71,7 @@ struct sbx_strv {
 	size_t n;
 };
 
+/* Append a copy of s. Returns 0, or -1 with *err. */
 int sbx_strv_add(struct sbx_strv *sv, const char *s, struct sbx_error *err);
 int sbx_strv_has(const struct sbx_strv *sv, const char *s);
 void sbx_strv_clear(struct sbx_strv *sv);

@@ -110,7 +110,8 @@ static void make_temp(char *path, size_t size, const char *data, size_t len)
 	const char *dir = getenv("TMPDIR");
 	int fd;
 
-	snprintf(path, size, "%s/test_policy.XXXXXX", dir && *dir ? dir : "/tmp");
+	snprintf(path, size, "%s/test_policy.XXXXXX",
+		 dir && *dir ? dir : "/tmp");
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
@@ -121,7 +122,7 @@ static void make_temp(char *path, size_t size, const char *data, size_t len)
 
 struct unit_case {
 	const char *in;
-	uint64_t want;   /* when why is NULL */
+	uint64_t want; /* when why is NULL */
 	const char *why; /* exact error message, NULL: must parse */
 	int code;
 };
@@ -153,11 +154,13 @@ static const struct unit_case size_cases[] = {
 	{ "1.5M", 0, "bad size '1.5M': trailing characters", EINVAL },
 	{ "64M ", 0, "bad size '64M ': trailing characters", EINVAL },
 	{ "17179869184G", 0, "bad size '17179869184G': too large", ERANGE },
-	{ "18446744073709551616", 0, "bad size '18446744073709551616': too large",
-	  ERANGE },
+	{ "18446744073709551616", 0,
+	  "bad size '18446744073709551616': too large", ERANGE },
 	{ "99999999999999999999999K", 0,
 	  "bad size '99999999999999999999999K': too large", ERANGE },
-	{ "\x01" "5", 0, "bad size '\\x015': not a number", EINVAL },
+	{ "\x01"
+	  "5",
+	  0, "bad size '\\x015': not a number", EINVAL },
 };
 
 static void check_unit_case(const struct unit_case *c,
@@ -229,8 +232,8 @@ static const struct unit_case time_cases[] = {
 	{ "1.5s", 0, "bad time '1.5s': trailing characters", EINVAL },
 	{ "18446744073709551615s", 0,
 	  "bad time '18446744073709551615s': too large", ERANGE },
-	{ "307445734561825861m", 0,
-	  "bad time '307445734561825861m': too large", ERANGE },
+	{ "307445734561825861m", 0, "bad time '307445734561825861m': too large",
+	  ERANGE },
 };
 
 START_TEST(test_pol_parse_time_table)
@@ -306,7 +309,7 @@ END_TEST
 struct buf_case {
 	const char *text;
 	const char *want; /* lines the dump must hold, when err is NULL */
-	const char *err;  /* the exact error message */
+	const char *err; /* the exact error message */
 };
 
 static const struct buf_case buf_cases[] = {
@@ -351,7 +354,8 @@ static const struct buf_case buf_cases[] = {
 	{ "procs -1\n", NULL, "t.policy:1: bad number '-1'" },
 	{ "procs 99999999999999999999\n", NULL,
 	  "t.policy:1: bad number '99999999999999999999': too large" },
-	{ "files 7\n", NULL, "t.policy:1: 'files' must be between 8 and 65536" },
+	{ "files 7\n", NULL,
+	  "t.policy:1: 'files' must be between 8 and 65536" },
 	{ "files 65537\n", NULL,
 	  "t.policy:1: 'files' must be between 8 and 65536" },
 	{ "fsize 1T\n", NULL, "t.policy:1: bad size '1T': unknown unit" },
@@ -369,7 +373,8 @@ static const struct buf_case buf_cases[] = {
 	{ "network loopback\n", "network loopback", NULL },
 	{ "network host\n", "network host", NULL },
 	{ "network lan\n", NULL, "t.policy:1: bad value 'lan' for 'network'" },
-	{ "network None\n", NULL, "t.policy:1: bad value 'None' for 'network'" },
+	{ "network None\n", NULL,
+	  "t.policy:1: bad value 'None' for 'network'" },
 	{ "syscall-default kill\n", "syscall-default kill", NULL },
 	{ "syscall-default eperm\n", "syscall-default eperm", NULL },
 	{ "syscall-default allow\n", NULL,
@@ -521,7 +526,8 @@ static const struct buf_case buf_cases[] = {
 	{ "memory # 64M\n", NULL, "t.policy:1: 'memory' needs a value" },
 	{ "env\n", NULL, "t.policy:1: 'env' needs a value" },
 	{ "ro\n", NULL, "t.policy:1: 'ro' needs a value" },
-	{ "network none host\n", NULL, "t.policy:1: 'network' takes one value" },
+	{ "network none host\n", NULL,
+	  "t.policy:1: 'network' takes one value" },
 	{ "timeout 5s#x\n", NULL,
 	  "t.policy:1: bad time '5s#x': trailing characters" },
 	{ "timeout 5s\r\n", NULL, "t.policy:1: carriage return" },
@@ -817,9 +823,8 @@ START_TEST(test_pol_parse_buf_nul)
 	struct sbx_policy p;
 	struct sbx_error e;
 
-	ck_assert_int_eq(pol_parse_buf("t.policy", text, sizeof(text) - 1, &p,
-				       &e),
-			 -1);
+	ck_assert_int_eq(
+		pol_parse_buf("t.policy", text, sizeof(text) - 1, &p, &e), -1);
 	ck_assert_str_eq(e.msg, "t.policy:2: NUL byte");
 	ck_assert(is_zero(&p, sizeof(p)));
 	/* and the buffer need not be terminated at all */
@@ -848,8 +853,7 @@ START_TEST(test_pol_parse_buf_line_length)
 	buf[0] = '\n';
 	buf[1] = '#';
 	buf[POL_LINE_MAX + 2] = '\n';
-	ck_assert_int_eq(
-		pol_parse_buf("t", buf, POL_LINE_MAX + 3, &p, &e), -1);
+	ck_assert_int_eq(pol_parse_buf("t", buf, POL_LINE_MAX + 3, &p, &e), -1);
 	ck_assert_str_eq(e.msg, "t:2: line longer than 1024 bytes");
 	ck_assert(is_zero(&p, sizeof(p)));
 }
@@ -869,8 +873,7 @@ START_TEST(test_pol_parse_buf_file_size)
 	ck_assert_int_eq(pol_parse_buf("t", buf, POL_FILE_MAX, &p, &e), 0);
 	sbx_policy_clear(&p);
 	buf[POL_FILE_MAX] = '\n';
-	ck_assert_int_eq(pol_parse_buf("t", buf, POL_FILE_MAX + 1, &p, &e),
-			 -1);
+	ck_assert_int_eq(pol_parse_buf("t", buf, POL_FILE_MAX + 1, &p, &e), -1);
 	ck_assert_int_eq(e.code, EFBIG);
 	ck_assert_str_eq(e.msg, "t: larger than 65536 bytes");
 	ck_assert(is_zero(&p, sizeof(p)));
@@ -901,9 +904,8 @@ START_TEST(test_pol_parse_buf_long_token)
 	memset(text, 'a', sizeof(text) - 1);
 	text[sizeof(text) - 1] = '\0';
 	ck_assert_int_eq(parse_str(text, &p, &e), -1);
-	ck_assert_int_eq(strncmp(e.msg, "t.policy:1: unknown directive 'aaa",
-				 34),
-			 0);
+	ck_assert_int_eq(
+		strncmp(e.msg, "t.policy:1: unknown directive 'aaa", 34), 0);
 	ck_assert_uint_lt(strlen(e.msg), sizeof(e.msg));
 }
 END_TEST
@@ -944,9 +946,8 @@ START_TEST(test_pol_parse_file_missing)
 	memset(&p, 0xa5, sizeof(p));
 	ck_assert_int_eq(pol_parse_file("/nonexistent/x.policy", &p, &e), -1);
 	ck_assert_int_eq(e.code, ENOENT);
-	ck_assert_str_eq(e.msg,
-			 "/nonexistent/x.policy: open: No such file or "
-			 "directory");
+	ck_assert_str_eq(e.msg, "/nonexistent/x.policy: open: No such file or "
+				"directory");
 	ck_assert(is_zero(&p, sizeof(p)));
 }
 END_TEST
@@ -1081,8 +1082,7 @@ static void golden_free(struct golden *g)
 }
 
 /* The expected-result file next to NAME.policy (suffix ".out"/".err"). */
-static char *golden_expect(const struct golden *g, size_t i,
-			   const char *suffix)
+static char *golden_expect(const struct golden *g, size_t i, const char *suffix)
 {
 	const char *name = g->names[i];
 	char path[4200];
@@ -1094,8 +1094,8 @@ static char *golden_expect(const struct golden *g, size_t i,
 
 /* Parse by relative name from inside the directory, so that messages
  * read "NAME.policy:LINE: ..." wherever the sources are. */
-static int golden_parse(const struct golden *g, size_t i,
-			struct sbx_policy *p, struct sbx_error *e)
+static int golden_parse(const struct golden *g, size_t i, struct sbx_policy *p,
+			struct sbx_error *e)
 {
 	int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int r;
@@ -1115,8 +1115,8 @@ START_TEST(test_pol_parse_file_golden_ok)
 	char *want, *got, *got2;
 	size_t len;
 
-	ck_assert_msg(golden_parse(&golden_ok, (size_t)_i, &p, &e) == 0,
-		      "%s", e.msg);
+	ck_assert_msg(golden_parse(&golden_ok, (size_t)_i, &p, &e) == 0, "%s",
+		      e.msg);
 	want = golden_expect(&golden_ok, (size_t)_i, ".out");
 	got = dump(&p);
 	ck_assert_msg(strcmp(got, want) == 0, "%s: want\n%s\ngot\n%s",
@@ -1193,12 +1193,14 @@ END_TEST
 START_TEST(test_pol_dump_order)
 {
 	static const char *const order[] = {
-		"timeout ", "cpu ",	   "memory ",	       "procs ",
-		"files ",   "fsize ",	   "stdout ",	       "stderr ",
-		"tmpfs ",   "network ",	   "families ",	       "ro ",
-		"rw ",	    "workdir ",	   "user ",	       "group ",
-		"syscalls ", "syscall-default ", "verdicts ", "setvars ",
-		"env ",	    "on-failure ", NULL,
+		"timeout ",    "cpu ",	    "memory ",
+		"procs ",      "files ",    "fsize ",
+		"stdout ",     "stderr ",   "tmpfs ",
+		"network ",    "families ", "ro ",
+		"rw ",	       "workdir ",  "user ",
+		"group ",      "syscalls ", "syscall-default ",
+		"verdicts ",   "setvars ",  "env ",
+		"on-failure ", NULL,
 	};
 	char *a, *b;
 	const char *l;
