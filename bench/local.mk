@@ -4,6 +4,7 @@
 EXTRA_PROGRAMS += bench/run-bench bench/trivial
 bench_run_bench_SOURCES = bench/run-bench.c
 bench_trivial_SOURCES = bench/trivial.c
+bench_trivial_CFLAGS = $(PLAIN_CFLAGS)
 # Static, so that the bare baseline pays no dynamic loader (glibc's libc.a).
 bench_trivial_LDFLAGS = -static
 CLEANFILES += bench/run-bench$(EXEEXT) bench/trivial$(EXEEXT)

@@ -2,6 +2,8 @@
 # Sample plugins and the demo (`make demo`).
 EXTRA_PROGRAMS += plugins/demo/crash
 plugins_demo_crash_SOURCES = plugins/demo/crash.c
+plugins_demo_crash_CFLAGS = $(PLAIN_CFLAGS)
+plugins_demo_crash_LDFLAGS =
 EXTRA_DIST += \
 	plugins/demo/run-demo.sh \
 	plugins/demo/rbl-env.sh \

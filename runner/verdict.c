@@ -405,11 +405,16 @@ int sbx_verdict_filter(const char *buf, size_t len, unsigned int cmds,
 		       size_t *outlen, sbx_verdict_reject_fn reject, void *ctx,
 		       struct sbx_error *err)
 {
-	const char *p = buf, *end = buf + len;
+	const char *p, *end;
 	unsigned int cmd;
 	const char *why;
 	size_t n = 0;
 	char *o;
+
+	if (!buf) /* a plugin that printed nothing */
+		buf = "";
+	p = buf;
+	end = buf + len;
 
 	*out = NULL;
 	*outlen = 0;

@@ -46,13 +46,12 @@ step "gcc build" build "$out/gcc"
 step "gcc make check" check "$out/gcc"
 step "make distcheck" sh -c "cd '$out/gcc' && make -j$jobs distcheck >distcheck.log 2>&1 || { tail -60 distcheck.log; exit 1; }"
 if command -v clang >/dev/null 2>&1; then
-	san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -g -O1"
-	step "clang asan+ubsan build" build "$out/asan" CC=clang CFLAGS="$san" LDFLAGS="-fsanitize=address,undefined"
+	step "clang asan+ubsan build" build "$out/asan" CC=clang CFLAGS="-O1" --enable-sanitizers
 	step "clang asan+ubsan make check" check "$out/asan" ASAN_OPTIONS=detect_leaks=1
 fi
 if command -v valgrind >/dev/null 2>&1; then
 	CK_FORK=no; export CK_FORK
-	step "valgrind unit tests" check "$out/gcc" TESTS="$(cd "$out/gcc" && make -s print-tests | tr ' ' '\n' | grep -v '\.test$' | tr '\n' ' ')" \
+	step "valgrind unit tests" check "$out/gcc" TESTS="$(cd "$out/gcc" && make -s print-tests 2>/dev/null | tail -n 1 | tr ' ' '\n' | grep -v '\.test$' | tr '\n' ' ')" \
 		LOG_COMPILER="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
 fi
 
