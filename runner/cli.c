@@ -30,18 +30,30 @@ static int valid_event(const char *e)
 	return 0;
 }
 
-/* The value of --opt VALUE or --opt=VALUE; NULL when absent. */
-static const char *opt_value(const char *opt, int argc, char **argv, int *i)
+/* Does argv[*i] name opt? Then *val is its value (--opt VALUE or
+ * --opt=VALUE), or NULL when the value is missing or empty. */
+static int opt_value(const char *opt, int argc, char **argv, int *i,
+		     const char **val)
 {
 	size_t n = strlen(opt);
 
-	if (strncmp(argv[*i], opt, n) != 0)
-		return NULL;
+	*val = NULL;
+	if (strncmp(argv[*i], opt, n) != 0 ||
+	    (argv[*i][n] && argv[*i][n] != '='))
+		return 0;
 	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] || *i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
+		*val = argv[*i] + n + 1;
+	else if (*i + 1 < argc)
+		*val = argv[++*i];
+	if (*val && !**val)
+		*val = NULL;
+	return 1;
+}
+
+/* Arguments come from a control file: quote them escaped, on one line. */
+static const char *esc(char *buf, size_t len, const char *s)
+{
+	return sbx_escape(buf, len, s, strnlen(s, 64));
 }
 
 int sbx_cli_parse(struct sbx_cli *c, int argc, char **argv,
@@ -53,6 +65,7 @@ int sbx_cli_parse(struct sbx_cli *c, int argc, char **argv,
 	c->event = "-";
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v;
+		char e[80];
 
 		if (strcmp(a, "--") == 0) {
 			i++;
@@ -64,30 +77,35 @@ int sbx_cli_parse(struct sbx_cli *c, int argc, char **argv,
 			c->help = 1;
 			return 0;
 		}
-		if ((v = opt_value("--policy", argc, argv, &i))) {
+		if (opt_value("--policy", argc, argv, &i, &v)) {
+			if (!v) {
+				sbx_fail(err, EINVAL, "--policy needs a file");
+				goto fail;
+			}
 			if (c->policy) {
 				sbx_fail(err, EINVAL, "--policy given twice");
 				goto fail;
 			}
 			c->policy = v;
-		} else if ((v = opt_value("--env", argc, argv, &i))) {
-			if (!valid_env(v)) {
+		} else if (opt_value("--env", argc, argv, &i, &v)) {
+			if (!v || !valid_env(v)) {
 				sbx_fail(err, EINVAL,
-					 "--env wants NAME=VALUE, not '%.64s'",
-					 v);
+					 "--env wants NAME=VALUE, not '%s'",
+					 esc(e, sizeof(e), v ? v : ""));
 				goto fail;
 			}
 			if (sbx_strv_add(&c->env, v, err) < 0)
 				goto fail;
-		} else if ((v = opt_value("--event", argc, argv, &i))) {
-			if (!valid_event(v)) {
-				sbx_fail(err, EINVAL, "unknown event '%.32s'",
-					 v);
+		} else if (opt_value("--event", argc, argv, &i, &v)) {
+			if (!v || !valid_event(v)) {
+				sbx_fail(err, EINVAL, "unknown event '%s'",
+					 esc(e, sizeof(e), v ? v : ""));
 				goto fail;
 			}
 			c->event = v;
 		} else {
-			sbx_fail(err, EINVAL, "unknown option '%.64s'", a);
+			sbx_fail(err, EINVAL, "unknown option '%s'",
+				 esc(e, sizeof(e), a));
 			goto fail;
 		}
 	}

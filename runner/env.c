@@ -38,7 +38,7 @@ static int passes(const struct sbx_policy *p, const char *kv)
 }
 
 /* Is NAME of kv already set in env[0..n)? */
-static int has_name(char **env, size_t n, const char *kv)
+static int has_name(char *const *env, size_t n, const char *kv)
 {
 	size_t len = name_len(kv);
 
@@ -46,6 +46,16 @@ static int has_name(char **env, size_t n, const char *kv)
 		if (name_len(env[i]) == len && strncmp(env[i], kv, len) == 0)
 			return 1;
 	return 0;
+}
+
+/* Does a later entry of the NULL-terminated v set the same name? */
+static int later(char *const *v, const char *kv)
+{
+	size_t n = 0;
+
+	while (v[n])
+		n++;
+	return has_name(v, n, kv);
 }
 
 char **sbx_env_build(const struct sbx_policy *p, char *const extra[],
@@ -69,8 +79,11 @@ char **sbx_env_build(const struct sbx_policy *p, char *const extra[],
 		for (size_t i = 0; src && src[i]; i++) {
 			const char *kv = src[i];
 
+			/* first seen wins, except that a later --env of the
+			 * same name overrides an earlier one */
 			if (!strchr(kv, '=') || loader_var(kv) ||
 			    has_name(env, n, kv) ||
+			    (pass == 0 && later(src + i + 1, kv)) ||
 			    (pass == 1 && !passes(p, kv)))
 				continue;
 			env[n] = strdup(kv);

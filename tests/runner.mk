@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Unit tests of the runner library's pure parts: test_runner (error.c,
+# policy.c, result.c, syscalls.c, filter.c, sbx_jail_new), test_cli (cli.c,
+# which spp-run links directly) and test_env (env.c).
+if HAVE_CHECK
+check_PROGRAMS += tests/test_runner tests/test_cli tests/test_env
+TESTS += tests/test_runner tests/test_cli tests/test_env
+
+tests_test_runner_SOURCES = tests/test_runner.c
+# the build-time default filter, checked against libseccomp's output
+nodist_tests_test_runner_SOURCES = runner/default-filter.c
+tests_test_runner_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SECCOMP_CFLAGS) \
+	$(CAP_CFLAGS)
+tests_test_runner_LDADD = $(SBX_LIBS) $(CHECK_LIBS)
+
+tests_test_cli_SOURCES = tests/test_cli.c runner/cli.c runner/cli.h
+tests_test_cli_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_cli_LDADD = $(SBX_LIBS) $(CHECK_LIBS)
+
+tests_test_env_SOURCES = tests/test_env.c
+tests_test_env_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_env_LDADD = $(SBX_LIBS) $(CHECK_LIBS)
+endif
