@@ -49,8 +49,8 @@ enum sbx_mnt_kind {
  * by init in order. */
 struct sbx_bind {
 	enum sbx_mnt_kind kind;
-	char src[4096]; /* BIND: host path, resolved by the parent */
-	char dst[4096]; /* absolute path inside the sandbox */
+	const char *src; /* BIND: host path, resolved by the parent */
+	const char *dst; /* absolute path inside the sandbox */
 	int is_dir;
 	int writable;
 	int is_dev; /* a device node: keep it usable (no nodev) */
@@ -77,6 +77,8 @@ struct sbx_plan {
 	size_t nbinds;
 	struct sbx_symlink links[SBX_MAX_LINKS];
 	size_t nlinks;
+	char strings[16384]; /* the binds' paths */
+	size_t nstrings;
 	struct rlimit rl_cpu, rl_as, rl_nproc, rl_nofile, rl_fsize;
 	int sync_rd, status_wr, out_wr, err_wr; /* before init renumbers */
 	double t0_ms; /* when the run began (CLOCK_MONOTONIC) */

@@ -44,6 +44,24 @@ static const struct {
 	{ "/dev/stderr", "/proc/self/fd/2" },
 };
 
+/* A copy of s in the plan's string space (the plan is copied into the
+ * sandbox by clone, so it holds no pointer to the heap). */
+static const char *plan_str(struct sbx_plan *pl, const char *s,
+			    struct sbx_error *err)
+{
+	size_t len = strlen(s) + 1;
+	char *copy;
+
+	if (len > sizeof(pl->strings) - pl->nstrings) {
+		sbx_fail(err, ENAMETOOLONG, "%s: paths too long", s);
+		return NULL;
+	}
+	copy = pl->strings + pl->nstrings;
+	memcpy(copy, s, len);
+	pl->nstrings += len;
+	return copy;
+}
+
 static struct sbx_bind *add_step(struct sbx_plan *pl, enum sbx_mnt_kind kind,
 				 const char *dst, struct sbx_error *err)
 {
@@ -53,14 +71,13 @@ static struct sbx_bind *add_step(struct sbx_plan *pl, enum sbx_mnt_kind kind,
 		sbx_fail(err, E2BIG, "%s: too many mounts", dst);
 		return NULL;
 	}
-	if (strlen(dst) >= sizeof(b->dst)) {
-		sbx_fail(err, ENAMETOOLONG, "%s: path too long", dst);
-		return NULL;
-	}
-	b = &pl->binds[pl->nbinds++];
+	b = &pl->binds[pl->nbinds];
 	memset(b, 0, sizeof(*b));
 	b->kind = kind;
-	memcpy(b->dst, dst, strlen(dst) + 1);
+	b->dst = plan_str(pl, dst, err);
+	if (!b->dst)
+		return NULL;
+	pl->nbinds++;
 	return b;
 }
 
@@ -72,12 +89,9 @@ static int add_bind(struct sbx_plan *pl, const char *src, const char *dst,
 
 	if (stat(src, &st) < 0)
 		return sbx_fail(err, errno, "%s: %s", src, strerror(errno));
-	if (strlen(src) >= sizeof(b->src))
-		return sbx_fail(err, ENAMETOOLONG, "%s: path too long", src);
 	b = add_step(pl, SBX_MNT_BIND, dst, err);
-	if (!b)
+	if (!b || !(b->src = plan_str(pl, src, err)))
 		return -1;
-	memcpy(b->src, src, strlen(src) + 1);
 	b->is_dir = S_ISDIR(st.st_mode);
 	b->writable = writable;
 	b->is_dev = is_dev;

@@ -302,8 +302,25 @@ init_loop(pid_t child, int sock, int sigfd)
 	}
 }
 
+struct plugin_args {
+	const struct sbx_plan *pl;
+	int sock, other;
+};
+
+/* The plugin child's stack: it runs in init's memory until execve. */
+static char plugin_stack[64 * 1024] __attribute__((aligned(16)));
+
+static int plugin_entry(void *arg)
+{
+	const struct plugin_args *a = arg;
+
+	close(a->other);
+	plugin_main(a->pl, a->sock);
+}
+
 void sbx_init_main(const struct sbx_plan *pl)
 {
+	struct plugin_args args;
 	const struct sbx_jail *j = pl->jail;
 	const char *what = "init";
 	int pair[2], sigfd;
@@ -357,13 +374,15 @@ void sbx_init_main(const struct sbx_plan *pl)
 		die_setup(SBX_FD_STATUS, "signalfd");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
 		die_setup(SBX_FD_STATUS, "socketpair");
-	child = fork();
+	args.pl = pl;
+	args.sock = pair[1];
+	args.other = pair[0];
+	/* Sharing init's memory until execve spares copying its page tables
+	 * (half a millisecond); init sleeps meanwhile (CLONE_VFORK). */
+	child = clone(plugin_entry, plugin_stack + sizeof(plugin_stack),
+		      CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
 	if (child < 0)
-		die_setup(SBX_FD_STATUS, "fork");
-	if (child == 0) {
-		close(pair[0]);
-		plugin_main(pl, pair[1]);
-	}
+		die_setup(SBX_FD_STATUS, "clone");
 	close(pair[1]);
 	close(SBX_FD_OUT);
 	close(SBX_FD_ERR);
