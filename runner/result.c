@@ -56,6 +56,10 @@ void sbx_result_killed(const struct sbx_result *r, char *buf, size_t len)
 			snprintf(buf, len, "syscall %s", name);
 		else if (r->syscall_arch == SCMP_ARCH_X86)
 			snprintf(buf, len, "syscall i386:%d", r->syscall_nr);
+		else if (r->syscall_arch == SCMP_ARCH_X86_64 &&
+			 r->syscall_nr >= 0x40000000)
+			snprintf(buf, len, "syscall x32:%d",
+				 r->syscall_nr - 0x40000000);
 		else
 			snprintf(buf, len, "syscall %#x:%d", r->syscall_arch,
 				 r->syscall_nr);

@@ -363,8 +363,10 @@ void sbx_init_main(const struct sbx_plan *pl)
 		die_setup(SBX_FD_STATUS, "/dev/null");
 	if (sbx_caps_drop_all(j, &what) < 0)
 		die_setup(SBX_FD_STATUS, what);
-	/* The plugin runs under the same uid: keep it from reading or
-	 * writing init's memory through /proc/1/mem. */
+	/* Init gets no seccomp filter (it must wait, reap and read the
+	 * listener) but no capabilities, no_new_privs, and, as the plugin
+	 * runs under the same uid, no dumpable flag: no /proc/1/mem, no
+	 * ptrace (which the filter denies the plugin anyway). */
 	if (prctl(PR_SET_DUMPABLE, 0) < 0)
 		die_setup(SBX_FD_STATUS, "dumpable");
 	sigemptyset(&chld);

@@ -102,8 +102,10 @@ static void report(const char *event, const struct sbx_result *r,
 	char how[96], killed[64], rss[32], esc[200];
 
 	sbx_result_killed(r, killed, sizeof(killed));
+	/* qmail-spp's own code for "can't execute"; the warning above the
+	 * report says why. */
 	if (!r->started && r->kill == SBX_KILL_NONE)
-		snprintf(how, sizeof(how), "failed start");
+		snprintf(how, sizeof(how), "exit 120");
 	else if (killed[0])
 		snprintf(how, sizeof(how), "killed %s", killed);
 	else
@@ -174,9 +176,12 @@ int main(int argc, char **argv)
 
 		if (term < 0) {
 			fprintf(stderr, "spp-run: warning: %s: %s\n", prog,
-				err.msg);
+				term == SBX_VERDICT_UNUSABLE ?
+					"its verdict was dropped: failing" :
+					err.msg);
 			print_fail_line(&pol);
-			report(cli.event, &r, "E");
+			report(cli.event, &r,
+			       sbx_policy_fail_line(&pol) ? "E" : "-");
 			goto out;
 		}
 		fwrite(out, 1, outlen, stdout);

@@ -442,10 +442,13 @@ int sbx_verdict_filter(const char *buf, size_t len, unsigned int cmds,
 				reject(ctx, line, l, why);
 			/* qmail-spp would have stopped at this line (as the
 			 * plugin's verdict, mangled or forbidden): what
-			 * follows was never part of the protocol, so it must
-			 * not get a chance to replace the dropped verdict. */
-			if (is_terminal_line(line, l))
-				break;
+			 * follows was never part of the protocol, and the
+			 * plugin's decision is unusable, which is a failure
+			 * (going on would let a mistyped rejection pass). */
+			if (is_terminal_line(line, l)) {
+				free(o);
+				return SBX_VERDICT_UNUSABLE;
+			}
 			continue;
 		}
 		memcpy(o + n, line, l);

@@ -36,8 +36,11 @@ typedef void (*sbx_verdict_reject_fn)(void *ctx, const char *line, size_t len,
  * taken whole, one trailing CR is stripped, and reading stops after the
  * first terminal command (A N O D E R). Accepted lines are appended to a
  * new buffer *out (each ending in "\n", NUL-terminated, caller frees).
- * Returns the terminal command's bit, 0 when there was none, or -1 with
- * *err when out of memory. */
+ * Returns the terminal command's bit, 0 when there was none, -1 with *err
+ * when out of memory, or SBX_VERDICT_UNUSABLE (*out NULL) when the first
+ * terminal line was dropped: the plugin's decision is lost, the caller
+ * must treat the run as failed. */
+#define SBX_VERDICT_UNUSABLE (-2)
 int sbx_verdict_filter(const char *buf, size_t len, unsigned int cmds,
 		       const struct sbx_strv *setvars, char **out,
 		       size_t *outlen, sbx_verdict_reject_fn reject, void *ctx,

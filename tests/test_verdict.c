@@ -486,6 +486,10 @@ static void run_filter(const char *buf, size_t len, unsigned int cmds,
 	rc = sbx_verdict_filter(buf, len, cmds, NULL, &out, &outlen,
 				rej ? collect : NULL, rej, &err);
 	ck_assert_int_eq(rc, want_rc);
+	if (want_rc == SBX_VERDICT_UNUSABLE) {
+		ck_assert_ptr_null(out);
+		return;
+	}
 	ck_assert_ptr_nonnull(out);
 	ck_assert_str_eq(out, want);
 	ck_assert_uint_eq(outlen, strlen(want));
@@ -631,14 +635,16 @@ END_TEST
 START_TEST(test_sbx_verdict_filter_rejected_terminal_stops)
 {
 	/* qmail-spp stops at the first terminal line even if we drop it, so
-	 * what follows must not stand in for it. */
+	 * what follows must not stand in for it, and the run has failed. */
 	struct rejects rej = { 0 };
 
-	run_filter("P x\nE250 ok\nA\n", 0, ALL, &rej, "P x\n", 0);
+	run_filter("P x\nE250 ok\nA\n", 0, ALL, &rej, NULL,
+		   SBX_VERDICT_UNUSABLE);
 	ck_assert_int_eq(rej.n, 1);
 	ck_assert_str_eq(rej.why[0], "reply without a 4xx or 5xx code");
 	rej.n = 0;
-	run_filter("O\nE550 no\n", 0, ALL & ~SBX_CMD_O, &rej, "", 0);
+	run_filter("O\nE550 no\n", 0, ALL & ~SBX_CMD_O, &rej, NULL,
+		   SBX_VERDICT_UNUSABLE);
 	ck_assert_int_eq(rej.n, 1);
 	ck_assert_str_eq(rej.why[0], "command O not allowed by policy");
 }
@@ -649,7 +655,7 @@ START_TEST(test_sbx_verdict_filter_nul_injection)
 	static const char in[] = "P a\0b\nE550 x\0\nA\n";
 	struct rejects rej = { 0 };
 
-	run_filter(in, sizeof(in) - 1, ALL, &rej, "", 0);
+	run_filter(in, sizeof(in) - 1, ALL, &rej, NULL, SBX_VERDICT_UNUSABLE);
 	ck_assert_int_eq(rej.n, 2);
 	ck_assert_str_eq(rej.why[0], "NUL inside line");
 	ck_assert_uint_eq(rej.len[0], 5);

@@ -129,8 +129,12 @@ static long call(const char *name)
 			       O_NONBLOCK);
 	if (!strcmp(name, "personality"))
 		return syscall(SYS_personality, PER_BSD);
-	if (!strcmp(name, "tiocsti"))
+	if (!strcmp(name, "tiocsti")) /* fd 0 is /dev/null: ENOTTY */
 		return syscall(SYS_ioctl, 0, TIOCSTI, "x");
+	if (!strcmp(name, "tiocsti1"))
+		return syscall(SYS_ioctl, 1, TIOCSTI, "x");
+	if (!strcmp(name, "tiocsti2"))
+		return syscall(SYS_ioctl, 2, TIOCSTI, "x");
 	if (!strcmp(name, "tioclinux"))
 		return syscall(SYS_ioctl, 0, TIOCLINUX, buf);
 	if (!strcmp(name, "clone-newuser"))

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* A host-side TCP and UDP listener on one 127.0.0.1 port for the sandbox
- * tests: writes the port to PORTFILE, logs "tcp" per accepted connection and
- * "udp DATA" per datagram to LOGFILE, and exits after SECONDS. */
-#define _GNU_SOURCE
+/* A host-side listener for the sandbox tests: TCP and UDP on one 127.0.0.1
+ * port and the abstract unix socket "@sbx-listen-PORT". Writes the port to
+ * PORTFILE, logs "tcp", "udp DATA", "unix" to LOGFILE, exits after SECONDS. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static int bind_lo(int type, unsigned short port, unsigned short *got)
@@ -37,12 +38,33 @@ static int bind_lo(int type, unsigned short port, unsigned short *got)
 	return fd;
 }
 
+static int bind_abstract(unsigned short port)
+{
+	struct sockaddr_un sa;
+	int len, fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	len = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1,
+		       "sbx-listen-%u", port);
+	if (bind(fd, (struct sockaddr *)&sa,
+		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+			     (size_t)len)) < 0 ||
+	    listen(fd, 16) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static void logline(const char *path, const char *what, const char *data,
 		    size_t len)
 {
 	char line[600];
-	int n = snprintf(line, sizeof(line), "%s%s%.*s\n", what,
-			 len ? " " : "", (int)len, data);
+	int n = snprintf(line, sizeof(line), "%s%s%.*s\n", what, len ? " " : "",
+			 (int)len, data);
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 
 	if (fd < 0)
@@ -54,7 +76,7 @@ static void logline(const char *path, const char *what, const char *data,
 
 int main(int argc, char **argv)
 {
-	struct pollfd p[2];
+	struct pollfd p[3];
 	unsigned short port = 0, uport = 0;
 	char data[512], tmp[4200];
 	ssize_t n;
@@ -82,6 +104,11 @@ int main(int argc, char **argv)
 		perror("listen: bind");
 		return 111;
 	}
+	p[2].fd = bind_abstract(port);
+	if (p[2].fd < 0) {
+		perror("listen: bind unix");
+		return 111;
+	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", argv[1]);
 	f = fopen(tmp, "w");
 	if (!f || fprintf(f, "%u\n", port) < 0 || fclose(f) ||
@@ -90,9 +117,9 @@ int main(int argc, char **argv)
 		return 111;
 	}
 	alarm((unsigned int)secs);
-	p[0].events = p[1].events = POLLIN;
+	p[0].events = p[1].events = p[2].events = POLLIN;
 	for (;;) {
-		if (poll(p, 2, -1) < 0) {
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return 111;
@@ -101,6 +128,13 @@ int main(int argc, char **argv)
 			fd = accept(p[0].fd, NULL, NULL);
 			if (fd >= 0) {
 				logline(argv[2], "tcp", "", 0);
+				close(fd);
+			}
+		}
+		if (p[2].revents & POLLIN) {
+			fd = accept(p[2].fd, NULL, NULL);
+			if (fd >= 0) {
+				logline(argv[2], "unix", "", 0);
 				close(fd);
 			}
 		}

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A hostile test plugin: argv[1] names one thing to try inside the sandbox;
  * it prints one verdict line ("E550 ...") telling what happened, so that
- * tests/sandbox.test can tell "denied" from "worked". */
+ * tests/sandbox.test can tell "denied" from "worked". Run it bare only with
+ * care: outside the sandbox, kill/write/hostname act on the host. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +12,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,11 +20,12 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
-#include <arpa/inet.h>
 #include <unistd.h>
 
 #ifndef __NR_clone3
@@ -208,12 +212,48 @@ static int do_net(int type, const char *port, const char *tag)
 	return verdict("E550 tcp connected");
 }
 
-/* kill PID: SIGKILL a (host) process; self= shows kill() itself works. */
-static int do_kill(const char *pid)
+/* unix NAME: connect to the abstract unix socket "@NAME" (abstract names
+ * belong to the network namespace). */
+static int do_unix(const char *name)
 {
-	int rc = kill((pid_t)num(pid), SIGKILL);
+	struct sockaddr_un sa;
+	size_t len = strlen(name);
+	int fd;
+
+	if (len + 1 > sizeof(sa.sun_path))
+		return verdict("E550 unix name too long");
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path + 1, name, len);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return verdict("E550 unix socket errno=%d", errno);
+	if (connect(fd, (struct sockaddr *)&sa,
+		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+				len)) < 0)
+		return verdict("E550 unix errno=%d", errno);
+	return verdict("E550 unix connected");
+}
+
+/* shm ID: attach a System V shared memory segment of the host. */
+static int do_shm(const char *id)
+{
+	void *p = shmat((int)num(id), NULL, SHM_RDONLY);
+
+	if (p == (void *)-1)
+		return verdict("E550 shm errno=%d", errno);
+	return verdict("E550 shm attached");
+}
+
+/* kill PID [SIG]: signal a process (default SIGKILL), then give it 100ms
+ * to react; self= shows that kill() itself works. */
+static int do_kill(const char *pid, const char *sig)
+{
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	int rc = kill((pid_t)num(pid), sig ? (int)num(sig) : SIGKILL);
 	int e = rc ? errno : 0;
 
+	nanosleep(&ts, NULL);
 	return verdict("E550 kill rc=%d errno=%d self=%d", rc, e,
 		       kill(getpid(), 0));
 }
@@ -256,12 +296,13 @@ static int do_procs(const char *target)
 /* caps: identity, capability sets, no_new_privs, seccomp mode. */
 static int do_caps(void)
 {
-	static const char *const keys[] = { "CapInh:", "CapPrm:", "CapEff:",
-					     "CapBnd:", "CapAmb:", "NoNewPrivs:",
-					     "Seccomp:", NULL };
+	static const char *const keys[] = {
+		"CapInh:", "CapPrm:",	  "CapEff:",  "CapBnd:",
+		"CapAmb:", "NoNewPrivs:", "Seccomp:", NULL,
+	};
 	char line[256], out[600];
 	size_t used = 0;
-	int i, su;
+	int i;
 	FILE *f = fopen("/proc/self/status", "re");
 
 	if (!f)
@@ -279,15 +320,14 @@ static int do_caps(void)
 		v += strspn(v, " \t");
 		v[strcspn(v, "\n")] = '\0';
 		used += (size_t)snprintf(out + used, sizeof(out) - used,
-					 " %.*s=%s",
-					 (int)strlen(keys[i]) - 1, keys[i], v);
+					 " %.*s=%s", (int)strlen(keys[i]) - 1,
+					 keys[i], v);
 		if (used >= sizeof(out))
 			break;
 	}
 	fclose(f);
-	su = setuid(0) == 0 ? 0 : errno;
-	return verdict("E550 uid=%d gid=%d%s setuid0=%d", (int)getuid(),
-		       (int)getgid(), out, su);
+	return verdict("E550 uid=%d gid=%d%s", (int)getuid(), (int)getgid(),
+		       out);
 }
 
 static int do_hostname(const char *name)
@@ -381,7 +421,8 @@ static int do_forkbomb(int forever)
 		if (count == MAP_FAILED)
 			return verdict("E550 mmap errno=%d", errno);
 		for (;;) {
-			if (__atomic_add_fetch(count, 1, __ATOMIC_RELAXED) > 1000)
+			/* count: fork attempts of the whole tree */
+			if (__sync_add_and_fetch(count, 1) > 1000)
 				pause();
 			fork();
 		}
@@ -398,17 +439,24 @@ static int do_forkbomb(int forever)
 	return verdict("E550 forks=%d errno=%d", n, p < 0 ? errno : 0);
 }
 
-/* mem MB: allocate and touch MB megabytes in 16M steps. */
+/* mem MB: allocate and touch MB megabytes in 16M steps. The blocks stay
+ * reachable and are written through volatile pointers, so that no compiler
+ * can optimise the allocation away. */
+static char *volatile blocks[4096];
+
 static int do_mem(unsigned long mb)
 {
 	unsigned long got = 0;
-	char *p;
+	size_t i, step = 16ul << 20;
+	volatile char *p;
 
-	while (got < mb) {
-		p = malloc(16ul << 20);
+	while (got < mb && got / 16 < sizeof(blocks) / sizeof(blocks[0])) {
+		p = malloc(step);
 		if (!p)
 			return verdict("E550 mem failed mb=%lu", got);
-		memset(p, 0x5a, 16ul << 20);
+		for (i = 0; i < step; i += 4096)
+			p[i] = 0x5a;
+		blocks[got / 16] = (char *)p;
 		got += 16;
 	}
 	return verdict("E550 mem complete mb=%lu", got);
@@ -576,14 +624,24 @@ int main(int argc, char **argv)
 		return do_net(SOCK_STREAM, a2, "");
 	if (!strcmp(cmd, "udp") && a2 && a3)
 		return do_net(SOCK_DGRAM, a2, a3);
+	if (!strcmp(cmd, "unix") && a2)
+		return do_unix(a2);
+	if (!strcmp(cmd, "shm") && a2)
+		return do_shm(a2);
 	if (!strcmp(cmd, "kill") && a2)
-		return do_kill(a2);
+		return do_kill(a2, a3);
 	if (!strcmp(cmd, "ptrace") && a2)
 		return do_ptrace(a2);
 	if (!strcmp(cmd, "procs"))
 		return do_procs(a2);
 	if (!strcmp(cmd, "caps"))
 		return do_caps();
+	if (!strcmp(cmd, "setuid")) {
+		long rc = syscall(SYS_setuid, 0);
+
+		return verdict("E550 setuid rc=%ld errno=%d", rc,
+			       rc ? errno : 0);
+	}
 	if (!strcmp(cmd, "hostname") && a2)
 		return do_hostname(a2);
 	if (!strcmp(cmd, "fds"))

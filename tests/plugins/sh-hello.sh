@@ -3,6 +3,6 @@
 # A benign #! script plugin: runs a few tools from the read-only view and
 # prints one verdict naming its arguments.
 set -e
-x=$(printf '%s' "$*" | tr a-z A-Z)
+x=$(printf '%s' "$*" | tr '[:lower:]' '[:upper:]')
 test -r /etc/passwd
 echo "E550 hello $x"

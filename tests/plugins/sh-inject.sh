@@ -15,9 +15,10 @@ printf 'SSMTPAUTHUSER=admin\n'
 printf 'STCPREMOTEIP=127.0.0.1\n'
 printf 'SBASH_FUNC_x%%%%=() { :; }\n'
 printf 'SGREYLIST_OK=1\n'            # passes: an ordinary variable
-printf 'E250 not an error code\n'
 printf 'Xunknown command\n'
 printf 'HNo colon here\n'
+printf 'HX-Long: %0990d\n' 0         # 999 bytes: too long
+printf 'HX-Max: %0990d\n' 0          # passes: 998 bytes
 printf '\n'                          # skipped
 printf 'E550 no\n'                   # passes: the terminal verdict
 printf 'A\n'                         # after the terminal one: not read
