@@ -31,6 +31,7 @@ struct parser {
 	unsigned long seen; /* bit per directive already given */
 	int first; /* first line of the current directive */
 	int sys_given; /* a syscalls line was seen: use sys */
+	unsigned int ports_line; /* first tcp-ports/udp-ports line */
 	struct names sys;
 	struct sbx_error *err;
 };
@@ -371,6 +372,40 @@ static int parse_families(struct parser *ps, const struct directive *d,
 	return 0;
 }
 
+static int parse_ports(struct parser *ps, const struct directive *d,
+		       char **v, size_t n)
+{
+	struct sbx_ports *pp = d->name[0] == 't' ? &ps->p->tcp_ports
+						 : &ps->p->udp_ports;
+	struct sbx_error e;
+	char t[TOKQ];
+	uint64_t port;
+	size_t k;
+	int r;
+
+	if (ps->first)
+		pp->n = 0;
+	if (!ps->ports_line)
+		ps->ports_line = ps->line;
+	r = is_none(ps, d, v, n);
+	if (r != 0)
+		return r < 0 ? -1 : 0;
+	for (k = 0; k < n; k++) {
+		if (parse_count(v[k], &port, &e) < 0 || port < 1 ||
+		    port > 65535)
+			return fail(ps, EINVAL, "bad port '%s'", q(t, v[k]));
+		for (unsigned int i = 0; i < pp->n; i++)
+			if (pp->v[i] == port)
+				return fail(ps, EINVAL, "duplicate port %s",
+					    v[k]);
+		if (pp->n >= SBX_MAX_PORTS)
+			return fail(ps, E2BIG, "more than %d ports",
+				    SBX_MAX_PORTS);
+		pp->v[pp->n++] = (uint16_t)port;
+	}
+	return 0;
+}
+
 /* Variable names as the shell knows them: [A-Za-z_][A-Za-z0-9_]*. With
  * prefix_ok, one trailing '*' makes a prefix (possibly empty). */
 static int valid_var(const char *s, int prefix_ok)
@@ -431,6 +466,7 @@ static int parse_vars(struct parser *ps, const struct directive *d,
 static int parse_env(struct parser *ps, const struct directive *d, char **v,
 		     size_t n)
 {
+	ps->p->env_set = 1;
 	return parse_vars(ps, d, &ps->p->env_pass, 1, v, n);
 }
 
@@ -837,6 +873,25 @@ static void dump_families(struct out *o, const struct directive *d,
 	puts_(o, "\n");
 }
 
+static void dump_ports(struct out *o, const struct directive *d,
+		       const struct sbx_policy *p)
+{
+	const struct sbx_ports *pp = d->name[0] == 't' ? &p->tcp_ports
+						       : &p->udp_ports;
+	char num[8];
+
+	if (pp->n == 0) {
+		put_line(o, d->name, "none");
+		return;
+	}
+	puts_(o, d->name);
+	for (unsigned int i = 0; i < pp->n; i++) {
+		snprintf(num, sizeof(num), " %u", pp->v[i]);
+		puts_(o, num);
+	}
+	puts_(o, "\n");
+}
+
 static int cmp_path(const void *a, const void *b)
 {
 	return strcmp((*(const struct sbx_path *const *)a)->path,
@@ -964,6 +1019,8 @@ static const struct directive directives[] = {
 	LIMIT("tmpfs", tmpfs_size, K_SIZE, 4 * K, 1 * G),
 	OTHER("network", 1, network),
 	OTHER("families", 0, families),
+	OTHER("tcp-ports", 0, ports),
+	OTHER("udp-ports", 0, ports),
 	OTHER("ro", 0, bind),
 	OTHER("rw", 0, bind),
 	OTHER("workdir", 1, workdir),
@@ -1079,6 +1136,12 @@ int pol_parse_buf(const char *name, const char *buf, size_t len,
 	}
 	if (ps.sys_given && finish_syscalls(&ps) < 0)
 		goto fail;
+	if (p->net == SBX_NET_NONE && (p->tcp_ports.n || p->udp_ports.n)) {
+		ps.line = ps.ports_line;
+		fail(&ps, EINVAL,
+		     "ports need 'network loopback' or 'network host'");
+		goto fail;
+	}
 	names_free(&ps.sys);
 	return 0;
 fail:

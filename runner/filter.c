@@ -4,9 +4,11 @@
  * allowlist go to init through a user-notification listener, which names
  * the call and ends the sandbox (or fail with EPERM, if the policy says). */
 #include <errno.h>
+#include <linux/audit.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -116,6 +118,41 @@ static int allow_special(scmp_filter_ctx ctx, const struct sbx_policy *p,
 	return 1; /* not special */
 }
 
+/* Under `network loopback` and `host` the calls that name a destination
+ * go to init's network guard (netguard.c), and nothing may listen. Returns
+ * 1 for the other calls. */
+static int guard_rule(scmp_filter_ctx ctx, const struct sbx_policy *p,
+		      uint32_t dflt, int nr, const char *name)
+{
+	static const char *const guarded[] = { "connect", "sendmsg", "sendmmsg",
+					       "bind", NULL };
+	static const char *const refused[] = { "listen", "accept", "accept4",
+					       NULL };
+	int rc;
+
+	if (p->net == SBX_NET_NONE)
+		return 1;
+	for (size_t i = 0; guarded[i]; i++)
+		if (strcmp(name, guarded[i]) == 0)
+			return dflt == SCMP_ACT_NOTIFY ?
+				       0 :
+				       seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,
+							nr, 0);
+	for (size_t i = 0; refused[i]; i++)
+		if (strcmp(name, refused[i]) == 0)
+			return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr,
+						0);
+	if (strcmp(name, "sendto") != 0)
+		return 1;
+	/* sendto on a connected socket names no destination */
+	rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+			      SCMP_A4(SCMP_CMP_EQ, 0, 0));
+	if (rc == 0 && dflt != SCMP_ACT_NOTIFY)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+				      SCMP_A4(SCMP_CMP_NE, 0, 0));
+	return rc;
+}
+
 static scmp_filter_ctx build_filter(const struct sbx_policy *p,
 				    struct sbx_error *err)
 {
@@ -143,7 +180,9 @@ static scmp_filter_ctx build_filter(const struct sbx_policy *p,
 
 		if (nr == __NR_SCMP_ERROR || sbx_syscall_denied(name))
 			continue;
-		rc = allow_special(ctx, p, nr, name);
+		rc = guard_rule(ctx, p, dflt, nr, name);
+		if (rc == 1)
+			rc = allow_special(ctx, p, nr, name);
 		if (rc == 1)
 			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 		if (rc < 0) {
@@ -184,9 +223,9 @@ static scmp_filter_ctx build_filter(const struct sbx_policy *p,
 			goto fail;
 		}
 	}
-	/* The hand-over of the listener descriptor to init; fd 3 is closed
-	 * by execve (O_CLOEXEC), so the plugin never holds it. */
-	if (!sbx_strv_has(&p->syscalls, "sendmsg")) {
+	/* The hand-over of the listener descriptor to init, and the seal
+	 * that then takes that hand-over away (sbx_filter_seal). */
+	if (p->net != SBX_NET_NONE || !sbx_strv_has(&p->syscalls, "sendmsg")) {
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 1,
 				      SCMP_A0(SCMP_CMP_EQ, SBX_FD_HANDOFF, 0));
 		if (rc < 0) {
@@ -194,6 +233,24 @@ static scmp_filter_ctx build_filter(const struct sbx_policy *p,
 				 strerror(-rc));
 			goto fail;
 		}
+	}
+	/* After the seal, an execve failure is told with write(2) on fd 3:
+	 * harmless on any descriptor the plugin could put there. */
+	if (!sbx_strv_has(&p->syscalls, "write")) {
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1,
+				      SCMP_A0(SCMP_CMP_EQ, SBX_FD_HANDOFF, 0));
+		if (rc < 0) {
+			sbx_fail(err, -rc, "seccomp: rule for write: %s",
+				 strerror(-rc));
+			goto fail;
+		}
+	}
+	rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(seccomp), 1,
+			      SCMP_A0(SCMP_CMP_EQ, SECCOMP_SET_MODE_FILTER, 0));
+	if (rc < 0) {
+		sbx_fail(err, -rc, "seccomp: rule for seccomp: %s",
+			 strerror(-rc));
+		goto fail;
 	}
 	return ctx;
 attr_fail:
@@ -245,7 +302,8 @@ static int export_bpf(scmp_filter_ctx ctx, struct sbx_bpf *out,
 uint64_t sbx_filter_fingerprint(const struct sbx_policy *p)
 {
 	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
-	unsigned int head[2] = { p->sysdefault, p->families };
+	/* every policy field build_filter() reads */
+	unsigned int head[3] = { p->sysdefault, p->families, p->net };
 	const unsigned char *b = (const unsigned char *)head;
 
 	for (size_t i = 0; i < sizeof(head); i++)
@@ -295,6 +353,32 @@ void sbx_filter_free(struct sbx_jail *j)
 {
 	free(j->bpf.insns);
 	j->bpf.insns = NULL;
+}
+
+/* The seal: after the hand-over, sendmsg on descriptor 3 fails, so a
+ * plugin that puts a socket there later gets no unchecked sendmsg. Written
+ * out by hand: seven instructions, the same for every policy. */
+static const struct sock_filter seal_insns[] = {
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 4),
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_sendmsg, 0, 2),
+	/* the low half of args[0]: the kernel reads fd as an int */
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		 offsetof(struct seccomp_data, args[0])),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SBX_FD_HANDOFF, 1, 0),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EBADF),
+};
+
+int sbx_filter_seal(void)
+{
+	struct sock_fprog prog = {
+		sizeof(seal_insns) / sizeof(*seal_insns),
+		(struct sock_filter *)seal_insns,
+	};
+
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
 /* The kernel allows one listener per filter chain; it is the only way out

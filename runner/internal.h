@@ -125,13 +125,21 @@ int sbx_filter_compile(struct sbx_jail *j, struct sbx_error *err);
 void sbx_filter_free(struct sbx_jail *j);
 /* In the plugin child: attach the filter; returns its listener fd. */
 int sbx_filter_load(const struct sbx_jail *j);
+/* In the plugin child, after the hand-over: deny sendmsg on fd 3. */
+int sbx_filter_seal(void);
+
+/* netguard.c, in init: is this notified call one the guard performs
+ * (network loopback/host, and allowed by the policy)? */
+struct seccomp_notif;
+int sbx_netguard_handles(const struct sbx_policy *p, int nr);
+/* Check and perform it on the plugin's behalf, and answer the kernel. */
+void sbx_netguard_serve(const struct sbx_policy *p, int listener,
+			const struct seccomp_notif *req);
 
 /* ns.c: runs in the parent */
 int sbx_ns_write_maps(const struct sbx_jail *j, pid_t pid,
 		      struct sbx_error *err);
 int sbx_ns_clone_flags(const struct sbx_jail *j);
-/* ns.c: in init; bring lo up for loopback networking */
-int sbx_ns_loopback_up(void);
 
 /* mount.c: the parent plans the view, init builds it. */
 int sbx_mount_plan(struct sbx_plan *pl, const char *program,

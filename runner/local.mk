@@ -16,6 +16,7 @@ runner_libsbx_a_SOURCES = \
 	runner/collect.c \
 	runner/result.c \
 	runner/env.c \
+	runner/netguard.c \
 	$(NULL)
 runner_libsbx_a_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS)
 

@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Namespaces: which ones a run gets, the user namespace's id maps (written
- * by the parent), and the loopback interface for `network loopback`. */
+/* Namespaces: which ones a run gets, and the user namespace's id maps
+ * (written by the parent). */
 #include <errno.h>
 #include <fcntl.h>
-#include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -20,7 +17,9 @@ int sbx_ns_clone_flags(const struct sbx_jail *j)
 	int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
 		    CLONE_NEWUTS | CLONE_NEWCGROUP;
 
-	if (j->pol->net != SBX_NET_HOST)
+	/* loopback and host share the host's network; init then checks
+	 * every destination (netguard.c). */
+	if (j->pol->net == SBX_NET_NONE)
 		flags |= CLONE_NEWNET;
 	return flags;
 }
@@ -63,23 +62,4 @@ int sbx_ns_write_maps(const struct sbx_jail *j, pid_t pid,
 	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)j->gid,
 		 (unsigned)j->host_gid);
 	return write_file(pid, "gid_map", map, err);
-}
-
-int sbx_ns_loopback_up(void)
-{
-	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int rc = -1;
-
-	if (fd < 0)
-		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, "lo", 3);
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
-		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-		if (ioctl(fd, SIOCSIFFLAGS, &ifr) == 0)
-			rc = 0;
-	}
-	close(fd);
-	return rc;
 }

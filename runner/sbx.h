@@ -49,8 +49,8 @@ enum sbx_fail_action {
 /* Network view of the sandbox. */
 enum sbx_net {
 	SBX_NET_NONE = 0, /* fresh network namespace, no interface up */
-	SBX_NET_LOOPBACK, /* fresh network namespace with lo up */
-	SBX_NET_HOST, /* the host's network namespace */
+	SBX_NET_LOOPBACK, /* the host's, to 127.0.0.0/8 and ::1 only */
+	SBX_NET_HOST, /* the host's, any address */
 };
 
 /* Action for a system call outside the allowlist. */
@@ -76,6 +76,14 @@ int sbx_strv_add(struct sbx_strv *sv, const char *s, struct sbx_error *err);
 int sbx_strv_has(const struct sbx_strv *sv, const char *s);
 void sbx_strv_clear(struct sbx_strv *sv);
 
+#define SBX_MAX_PORTS 32
+
+/* A small set of TCP or UDP ports. */
+struct sbx_ports {
+	uint16_t v[SBX_MAX_PORTS];
+	unsigned int n;
+};
+
 /* The in-memory policy for one plugin. Owns every string it points to.
  * Sizes in bytes, times in milliseconds; 0 means "unlimited" only where
  * noted. */
@@ -94,6 +102,9 @@ struct sbx_policy {
 	/* network */
 	enum sbx_net net;
 	unsigned int families; /* SBX_AF_* bits allowed for socket() */
+	/* Destination ports under `network loopback` or `host`; connect and
+	 * send to any other port are refused (empty: none at all). */
+	struct sbx_ports tcp_ports, udp_ports;
 
 	/* filesystem */
 	struct sbx_path *paths; /* extra binds beyond the base view */
@@ -114,6 +125,7 @@ struct sbx_policy {
 
 	/* environment */
 	struct sbx_strv env_pass; /* names, or prefixes ending in '*' */
+	int env_set; /* env_pass comes from the policy, not the default */
 
 	/* failure */
 	enum sbx_fail_action fail;

@@ -4,6 +4,7 @@
  * reports filter hits) and the plugin child's last steps before execve. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
@@ -188,8 +189,19 @@ plugin_main(const struct sbx_plan *pl, int sock)
 	if (listener < 0)
 		goto fail;
 	handoff(sock, SBX_MSG_STARTED, 0, &listener, 1);
+	if (sbx_filter_seal() < 0)
+		goto fail;
 	execve(pl->exec_path, pl->argv, pl->envp);
-	handoff(sock, SBX_MSG_EXEC, errno, NULL, 0);
+	{
+		/* sendmsg on the socket is sealed by now */
+		struct sbx_msg m;
+
+		memset(&m, 0, sizeof(m));
+		m.type = SBX_MSG_EXEC;
+		m.err = errno;
+		if (write(sock, &m, sizeof(m)) < 0)
+			_exit(127);
+	}
 	_exit(127);
 fail:
 	handoff(sock, SBX_MSG_SETUP, errno, NULL, 0);
@@ -223,7 +235,7 @@ static int recv_handoff(int sock, struct sbx_msg *m, int *fd)
  * sandbox when the plugin ends or a filter reports a forbidden call. Init
  * exiting makes the kernel kill every other process of the namespace. */
 static void __attribute__((noreturn))
-init_loop(pid_t child, int sock, int sigfd)
+init_loop(const struct sbx_policy *pol, pid_t child, int sock, int sigfd)
 {
 	int listener = -1;
 	struct sbx_msg m;
@@ -268,8 +280,12 @@ init_loop(pid_t child, int sock, int sigfd)
 		}
 		if (pfd[2].revents & POLLIN) {
 			memset(&req, 0, sizeof(req));
-			if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) ==
-			    0) {
+			if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+				continue;
+			if (req.data.arch == AUDIT_ARCH_X86_64 &&
+			    sbx_netguard_handles(pol, req.data.nr)) {
+				sbx_netguard_serve(pol, listener, &req);
+			} else {
 				memset(&m, 0, sizeof(m));
 				m.type = SBX_MSG_SYSCALL;
 				m.nr = req.data.nr;
@@ -347,8 +363,6 @@ void sbx_init_main(const struct sbx_plan *pl)
 	pfd.events = POLLIN;
 	if (poll(&pfd, 1, 0) != 0)
 		_exit(111);
-	if (j->pol->net == SBX_NET_LOOPBACK && sbx_ns_loopback_up() < 0)
-		die_setup(pl->status_wr, "loopback up");
 	if (sbx_mount_build(pl, &what) < 0)
 		die_setup(pl->status_wr, what);
 	/* Keep our four pipes at fixed numbers and drop every other host
@@ -388,7 +402,7 @@ void sbx_init_main(const struct sbx_plan *pl)
 	close(pair[1]);
 	close(SBX_FD_OUT);
 	close(SBX_FD_ERR);
-	init_loop(child, pair[0], sigfd);
+	init_loop(j->pol, child, pair[0], sigfd);
 }
 
 static int prepare(struct sbx_plan *pl, struct sbx_error *err)

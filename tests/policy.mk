@@ -11,6 +11,12 @@ tests_test_policy_LDADD = policy/libpol.a $(SBX_LIBS) $(CHECK_LIBS)
 endif
 
 EXTRA_DIST += \
+	tests/policy/ok/net.policy \
+	tests/policy/ok/net.out \
+	tests/policy/bad/ports-no-net.policy \
+	tests/policy/bad/ports-no-net.err \
+	tests/policy/bad/port-range.policy \
+	tests/policy/bad/port-range.err \
 	tests/policy/bad/control.err \
 	tests/policy/bad/control.policy \
 	tests/policy/bad/crlf.err \

@@ -1196,7 +1196,7 @@ START_TEST(test_pol_dump_order)
 		"timeout ",    "cpu ",	    "memory ",
 		"procs ",      "files ",    "fsize ",
 		"stdout ",     "stderr ",   "tmpfs ",
-		"network ",    "families ", "ro ",
+		"network ",    "families ", "tcp-ports ", "udp-ports ", "ro ",
 		"rw ",	       "workdir ",  "user ",
 		"group ",      "syscalls ", "syscall-default ",
 		"verdicts ",   "setvars ",  "env ",
