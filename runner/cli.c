@@ -77,6 +77,10 @@ int sbx_cli_parse(struct sbx_cli *c, int argc, char **argv,
 			c->help = 1;
 			return 0;
 		}
+		if (strcmp(a, "--inherit-env") == 0) {
+			c->inherit_env = 1;
+			continue;
+		}
 		if (opt_value("--policy", argc, argv, &i, &v)) {
 			if (!v) {
 				sbx_fail(err, EINVAL, "--policy needs a file");

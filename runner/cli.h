@@ -10,6 +10,7 @@ struct sbx_cli {
 	const char *event; /* "-" when not given */
 	struct sbx_strv env; /* NAME=VALUE from --env */
 	char **argv; /* the plugin and its arguments (borrowed) */
+	int inherit_env; /* --inherit-env: our environment is the plugin's */
 	int help;
 };
 

@@ -21,7 +21,7 @@ static const char *prog = "-";
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: spp-run [--policy FILE] [--env NAME=VALUE]... "
-		   "[--event NAME] [--] PROGRAM [ARG...]\n");
+		   "[--inherit-env] [--event NAME] [--] PROGRAM [ARG...]\n");
 }
 
 static void log_line(const char *level, const char *line)
@@ -152,6 +152,13 @@ int main(int argc, char **argv)
 			 sbx_policy_default(&pol, &err)) {
 		sbx_cli_clear(&cli);
 		fatal_config(err.msg);
+	}
+	/* As qmail-spp did: the plugin sees qmail-smtpd's environment,
+	 * unless the policy names what it may see. */
+	if (cli.inherit_env && !pol.env_set) {
+		sbx_strv_clear(&pol.env_pass);
+		if (sbx_strv_add(&pol.env_pass, "*", &err) < 0)
+			fatal_config(err.msg);
 	}
 	env = sbx_env_build(&pol, cli.env.v, environ, &err);
 	if (env)
