@@ -82,4 +82,12 @@ int pol_parse_file(const char *path, struct sbx_policy *p,
  * in *len; returns -1 with errno ENOMEM when out of memory. */
 int pol_dump(const struct sbx_policy *p, char **out, size_t *len);
 
+/* A starting policy, as text, from what a plugin used in learn mode (see
+ * sbx_jail_set_learn): network mode and ports, socket families, the host
+ * paths it read (ro) or wrote (rw), and its system calls. plugin names it
+ * in a comment. Returns 0 with a new string in *out (caller frees), or -1
+ * with *err when out of memory. */
+int pol_learned_format(const struct sbx_learned *l, const char *plugin,
+		       char **out, size_t *len, struct sbx_error *err);
+
 #endif

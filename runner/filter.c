@@ -299,6 +299,42 @@ static int export_bpf(scmp_filter_ctx ctx, struct sbx_bpf *out,
 	return 0;
 }
 
+int sbx_filter_build_learn(struct sbx_bpf *out, struct sbx_error *err)
+{
+	static const char *const always[] = { "execve", "exit", "exit_group",
+					      NULL };
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_NOTIFY);
+	int rc = 0;
+
+	if (!ctx)
+		return sbx_fail(err, ENOMEM, "seccomp: cannot create filter");
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_NOTIFY) ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0))
+		rc = -EINVAL;
+	for (size_t i = 0; always[i] && !rc; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+				      seccomp_syscall_resolve_name(always[i]),
+				      0);
+	if (!rc)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 1,
+				      SCMP_A0(SCMP_CMP_EQ, SBX_FD_HANDOFF, 0));
+	if (!rc)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1,
+				      SCMP_A0(SCMP_CMP_EQ, SBX_FD_HANDOFF, 0));
+	if (!rc)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(seccomp), 1,
+				      SCMP_A0(SCMP_CMP_EQ,
+					      SECCOMP_SET_MODE_FILTER, 0));
+	if (rc) {
+		seccomp_release(ctx);
+		return sbx_fail(err, -rc, "seccomp: learn filter: %s",
+				strerror(-rc));
+	}
+	rc = export_bpf(ctx, out, err);
+	seccomp_release(ctx);
+	return rc;
+}
+
 uint64_t sbx_filter_fingerprint(const struct sbx_policy *p)
 {
 	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */

@@ -27,6 +27,9 @@ struct sbx_jail {
 	uid_t host_uid;
 	gid_t host_gid;
 	cap_t nocaps; /* the empty set, allocated before any run */
+	int learn; /* learn mode (sbx_jail_set_learn) */
+	int denied[96]; /* numbers of sbx_denied_syscalls, for learn mode */
+	size_t ndenied;
 };
 
 /* The descriptor numbers init uses after it tidied its table. */
@@ -82,6 +85,7 @@ struct sbx_plan {
 	struct rlimit rl_cpu, rl_as, rl_nproc, rl_nofile, rl_fsize;
 	int sync_rd, status_wr, out_wr, err_wr; /* before init renumbers */
 	double t0_ms; /* when the run began (CLOCK_MONOTONIC) */
+	struct sbx_learned *learned; /* learn mode: shared with init */
 };
 
 /* Records init writes to the status pipe; one write each (< PIPE_BUF). */
@@ -128,9 +132,17 @@ int sbx_filter_load(const struct sbx_jail *j);
 /* In the plugin child, after the hand-over: deny sendmsg on fd 3. */
 int sbx_filter_seal(void);
 
+/* Learn mode's filter: every call but the hand-over goes to init. */
+int sbx_filter_build_learn(struct sbx_bpf *out, struct sbx_error *err);
+
+struct seccomp_notif;
+
+/* learn.c, in init: record the call and let it run (or refuse it). */
+void sbx_learn_serve(const struct sbx_plan *pl, int listener,
+		     const struct seccomp_notif *req);
+
 /* netguard.c, in init: is this notified call one the guard performs
  * (network loopback/host, and allowed by the policy)? */
-struct seccomp_notif;
 int sbx_netguard_handles(const struct sbx_policy *p, int nr);
 /* Check and perform it on the plugin's behalf, and answer the kernel. */
 void sbx_netguard_serve(const struct sbx_policy *p, int listener,

@@ -131,17 +131,22 @@ static int under(const char *path, const char *dir)
 {
 	size_t n = strlen(dir);
 
+	if (n == 1)
+		return 1; /* "/" */
 	return strncmp(path, dir, n) == 0 && (path[n] == '/' || !path[n]);
 }
 
-/* Is path visible through a directory bind of the plan? */
+/* Is path visible through a directory bind of the plan? The last step
+ * covering it decides: a tmpfs or proc mounted later hides it. */
 static int visible(const struct sbx_plan *pl, const char *path)
 {
+	int seen = 0;
+
 	for (size_t i = 0; i < pl->nbinds; i++)
-		if (pl->binds[i].kind == SBX_MNT_BIND && pl->binds[i].is_dir &&
-		    under(path, pl->binds[i].dst))
-			return 1;
-	return 0;
+		if (under(path, pl->binds[i].dst))
+			seen = pl->binds[i].kind == SBX_MNT_BIND &&
+			       pl->binds[i].is_dir;
+	return seen;
 }
 
 int sbx_mount_plan(struct sbx_plan *pl, const char *program,
@@ -153,7 +158,11 @@ int sbx_mount_plan(struct sbx_plan *pl, const char *program,
 	struct stat st;
 	ssize_t n;
 
-	for (size_t i = 0; base_dirs[i]; i++) {
+	/* Learn mode shows the whole host, read-only, so the plugin finds
+	 * what it looks for and the paths can be recorded. */
+	if (pl->jail->learn && add_bind(pl, "/", "/", 0, 0, err) < 0)
+		goto fail;
+	for (size_t i = 0; base_dirs[i] && !pl->jail->learn; i++) {
 		if (lstat(base_dirs[i], &st) < 0)
 			continue;
 		if (S_ISLNK(st.st_mode)) {
@@ -319,7 +328,8 @@ int sbx_mount_build(const struct sbx_plan *pl, const char **what)
 	for (size_t i = 0; i < pl->nbinds; i++) {
 		const struct sbx_bind *b = &pl->binds[i];
 
-		dst = b->dst + 1; /* relative to the new root */
+		/* relative to the new root; "/" is the root itself */
+		dst = b->dst[1] ? b->dst + 1 : ".";
 		*what = b->dst;
 		if (mkdir_p(dst, b->is_dir) < 0)
 			goto out;
@@ -327,6 +337,9 @@ int sbx_mount_build(const struct sbx_plan *pl, const char **what)
 		case SBX_MNT_BIND:
 			if (syscall(SYS_move_mount, trees[i], "", AT_FDCWD, dst,
 				    MOVE_MOUNT_F_EMPTY_PATH) < 0)
+				goto out;
+			/* mounted over the cwd: step onto the new top */
+			if (dst[0] == '.' && chdir("/tmp") < 0)
 				goto out;
 			break;
 		case SBX_MNT_TMPFS:

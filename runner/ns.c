@@ -19,7 +19,7 @@ int sbx_ns_clone_flags(const struct sbx_jail *j)
 
 	/* loopback and host share the host's network; init then checks
 	 * every destination (netguard.c). */
-	if (j->pol->net == SBX_NET_NONE)
+	if (j->pol->net == SBX_NET_NONE && !j->learn)
 		flags |= CLONE_NEWNET;
 	return flags;
 }

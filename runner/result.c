@@ -11,6 +11,7 @@ void sbx_result_clear(struct sbx_result *r)
 {
 	free(r->out);
 	free(r->err);
+	free(r->learned);
 	memset(r, 0, sizeof(*r));
 	r->syscall_nr = -1;
 }

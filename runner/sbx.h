@@ -191,6 +191,20 @@ struct sbx_result {
 	char *err; /* collected stderr, NUL-terminated */
 	size_t err_len;
 	char setup_error[200]; /* why the plugin could not be started */
+	struct sbx_learned *learned; /* learn mode only; owned */
+};
+
+#define SBX_LEARN_PATHS 24
+
+/* What a plugin used, observed in learn mode (sbx_jail_set_learn). */
+struct sbx_learned {
+	uint64_t syscalls[8]; /* bit nr: the native call nr was made */
+	unsigned int families; /* SBX_AF_* of the sockets it created */
+	struct sbx_ports tcp_ports, udp_ports; /* destinations it reached */
+	int remote; /* a destination outside the loopback */
+	char paths[SBX_LEARN_PATHS][200]; /* host directories it used */
+	int writable[SBX_LEARN_PATHS]; /* ... and wrote to */
+	unsigned int npaths;
 };
 
 void sbx_result_clear(struct sbx_result *r);
@@ -210,6 +224,13 @@ struct sbx_jail;
 struct sbx_jail *sbx_jail_new(const struct sbx_policy *p,
 			      struct sbx_error *err);
 void sbx_jail_free(struct sbx_jail *j);
+
+/* Learn mode, for spp-policy learn: the plugin sees the host's filesystem
+ * read-only and its network (any destination), every system call goes
+ * through init, which lets it run (the always-denied ones still fail with
+ * EPERM) and records what was used in r->learned. Call before a run; the
+ * filter is rebuilt. Returns 0, or -1 with *err. */
+int sbx_jail_set_learn(struct sbx_jail *j, int on, struct sbx_error *err);
 
 /* Run one plugin: argv[0] is the program (relative to the cwd), envp the
  * whole environment it gets (NULL-terminated "NAME=value"; LD_* dropped).

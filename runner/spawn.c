@@ -11,7 +11,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <seccomp.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -55,6 +57,26 @@ struct sbx_jail *sbx_jail_new(const struct sbx_policy *p, struct sbx_error *err)
 fail:
 	sbx_jail_free(j);
 	return NULL;
+}
+
+int sbx_jail_set_learn(struct sbx_jail *j, int on, struct sbx_error *err)
+{
+	struct sbx_bpf bpf = { NULL, 0 };
+
+	if (on ? sbx_filter_build_learn(&bpf, err) < 0 :
+		 sbx_filter_build(j->pol, &bpf, err) < 0)
+		return -1;
+	sbx_filter_free(j);
+	j->bpf = bpf;
+	j->learn = on;
+	j->ndenied = 0;
+	for (size_t i = 0; sbx_denied_syscalls[i]; i++) {
+		int nr = seccomp_syscall_resolve_name(sbx_denied_syscalls[i]);
+
+		if (nr >= 0 && j->ndenied < sizeof(j->denied) / sizeof(int))
+			j->denied[j->ndenied++] = nr;
+	}
+	return 0;
 }
 
 void sbx_jail_free(struct sbx_jail *j)
@@ -235,8 +257,9 @@ static int recv_handoff(int sock, struct sbx_msg *m, int *fd)
  * sandbox when the plugin ends or a filter reports a forbidden call. Init
  * exiting makes the kernel kill every other process of the namespace. */
 static void __attribute__((noreturn))
-init_loop(const struct sbx_policy *pol, pid_t child, int sock, int sigfd)
+init_loop(const struct sbx_plan *pl, pid_t child, int sock, int sigfd)
 {
+	const struct sbx_policy *pol = pl->jail->pol;
 	int listener = -1;
 	struct sbx_msg m;
 	int started = 0, hup = 0;
@@ -282,8 +305,10 @@ init_loop(const struct sbx_policy *pol, pid_t child, int sock, int sigfd)
 			memset(&req, 0, sizeof(req));
 			if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
 				continue;
-			if (req.data.arch == AUDIT_ARCH_X86_64 &&
-			    sbx_netguard_handles(pol, req.data.nr)) {
+			if (pl->jail->learn) {
+				sbx_learn_serve(pl, listener, &req);
+			} else if (req.data.arch == AUDIT_ARCH_X86_64 &&
+				   sbx_netguard_handles(pol, req.data.nr)) {
 				sbx_netguard_serve(pol, listener, &req);
 			} else {
 				memset(&m, 0, sizeof(m));
@@ -402,7 +427,7 @@ void sbx_init_main(const struct sbx_plan *pl)
 	close(pair[1]);
 	close(SBX_FD_OUT);
 	close(SBX_FD_ERR);
-	init_loop(j->pol, child, pair[0], sigfd);
+	init_loop(pl, child, pair[0], sigfd);
 }
 
 static int prepare(struct sbx_plan *pl, struct sbx_error *err)
@@ -458,6 +483,17 @@ int sbx_jail_run(struct sbx_jail *j, char *const argv[], char *const envp[],
 	if (!pl)
 		return sbx_fail(err, ENOMEM, "run: out of memory");
 	pl->t0_ms = sbx_now_ms();
+	if (j->learn) {
+		/* written by init, read here after the run */
+		pl->learned = mmap(NULL, sizeof(*pl->learned),
+				   PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (pl->learned == MAP_FAILED) {
+			free(pl);
+			return sbx_fail(err, errno, "mmap: %s",
+					strerror(errno));
+		}
+	}
 	pl->jail = j;
 	pl->argv = argv;
 	pl->envp = envp;
@@ -507,6 +543,11 @@ int sbx_jail_run(struct sbx_jail *j, char *const argv[], char *const envp[],
 		goto out;
 	}
 	rc = sbx_collect(pl, pid, pidfd, out[0], errp[0], status[0], r, err);
+	if (rc == 0 && pl->learned) {
+		r->learned = malloc(sizeof(*r->learned));
+		if (r->learned)
+			memcpy(r->learned, pl->learned, sizeof(*r->learned));
+	}
 out:
 	for (int i = 0; i < 2; i++) {
 		if (out[i] >= 0)
@@ -520,6 +561,8 @@ out:
 	}
 	if (pidfd >= 0)
 		close(pidfd);
+	if (pl->learned)
+		munmap(pl->learned, sizeof(*pl->learned));
 	free(pl);
 	return rc;
 }
