@@ -6,4 +6,12 @@ policy_libpol_a_SOURCES = \
 	policy/pol.h \
 	policy/pol.c \
 	policy/units.c \
+	policy/learn.c \
 	$(NULL)
+
+# spp-policy(1): check policy files and show the effective policy. The
+# format is described in spp-policy(5).
+bin_PROGRAMS += spp-policy
+spp_policy_SOURCES = policy/spp-policy.c
+spp_policy_LDADD = policy/libpol.a runner/libsbx.a $(RUN_LIBS)
+dist_man_MANS += policy/spp-policy.1 policy/spp-policy.5

@@ -372,11 +372,11 @@ static int parse_families(struct parser *ps, const struct directive *d,
 	return 0;
 }
 
-static int parse_ports(struct parser *ps, const struct directive *d,
-		       char **v, size_t n)
+static int parse_ports(struct parser *ps, const struct directive *d, char **v,
+		       size_t n)
 {
-	struct sbx_ports *pp = d->name[0] == 't' ? &ps->p->tcp_ports
-						 : &ps->p->udp_ports;
+	struct sbx_ports *pp = d->name[0] == 't' ? &ps->p->tcp_ports :
+						   &ps->p->udp_ports;
 	struct sbx_error e;
 	char t[TOKQ];
 	uint64_t port;
@@ -449,6 +449,12 @@ static int parse_vars(struct parser *ps, const struct directive *d,
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	for (k = 0; k < n; k++) {
+		if (sv->n >= POL_VARS_MAX)
+			return fail(ps, E2BIG, "more than %d names in '%s'",
+				    POL_VARS_MAX, d->name);
+		if (strlen(v[k]) > POL_VAR_LEN)
+			return fail(ps, EINVAL, "name longer than %d bytes",
+				    POL_VAR_LEN);
 		if (!valid_var(v[k], prefix_ok))
 			return fail(ps, EINVAL, "bad variable name '%s'",
 				    q(t, v[k]));
@@ -533,6 +539,11 @@ static int parse_bind(struct parser *ps, const struct directive *d, char **v,
 			if (strcmp(ps->p->paths[i].path, path) == 0)
 				return fail(ps, EINVAL, "duplicate path '%s'",
 					    q(t, path));
+		/* the sandbox has room for this many mounts of the policy's
+		 * own, and a dump of any policy stays under POL_FILE_MAX */
+		if (ps->p->npaths >= POL_PATHS_MAX)
+			return fail(ps, E2BIG, "more than %d ro/rw paths",
+				    POL_PATHS_MAX);
 		if (sbx_policy_add_path(ps->p, path, d->name[1] == 'w', &e) < 0)
 			return fail(ps, e.code, "%s", e.msg);
 	}
@@ -876,8 +887,8 @@ static void dump_families(struct out *o, const struct directive *d,
 static void dump_ports(struct out *o, const struct directive *d,
 		       const struct sbx_policy *p)
 {
-	const struct sbx_ports *pp = d->name[0] == 't' ? &p->tcp_ports
-						       : &p->udp_ports;
+	const struct sbx_ports *pp = d->name[0] == 't' ? &p->tcp_ports :
+							 &p->udp_ports;
 	char num[8];
 
 	if (pp->n == 0) {
@@ -984,6 +995,12 @@ static void dump_setvars(struct out *o, const struct directive *d,
 static void dump_env(struct out *o, const struct directive *d,
 		     const struct sbx_policy *p)
 {
+	/* Unset and set to the default differ under --inherit-env. */
+	if (!p->env_set) {
+		puts_(o, "# env unset: SMTP* TCP* RELAYCLIENT, or all of it "
+			 "with --inherit-env\n");
+		return;
+	}
 	put_list(o, d->name, p->env_pass.v, p->env_pass.n);
 }
 

@@ -10,6 +10,10 @@
 #include "sbx.h"
 
 /* Largest policy file accepted, in bytes. */
+/* Bounds that keep a sandbox buildable and any dump under POL_FILE_MAX. */
+#define POL_PATHS_MAX 24 /* ro and rw paths together */
+#define POL_VARS_MAX 64 /* names in env, in setvars */
+#define POL_VAR_LEN 64 /* bytes of one such name */
 #define POL_FILE_MAX (64 * 1024)
 /* Longest line accepted, in bytes, without its newline. */
 #define POL_LINE_MAX 1024

@@ -223,34 +223,17 @@ static scmp_filter_ctx build_filter(const struct sbx_policy *p,
 			goto fail;
 		}
 	}
-	/* The hand-over of the listener descriptor to init, and the seal
-	 * that then takes that hand-over away (sbx_filter_seal). */
+	/* The hand-over of the listener descriptor to init, on the
+	 * descriptor numbered like the policy's file limit: one the plugin
+	 * can never hold (descriptors stay below RLIMIT_NOFILE). */
 	if (p->net != SBX_NET_NONE || !sbx_strv_has(&p->syscalls, "sendmsg")) {
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 1,
-				      SCMP_A0(SCMP_CMP_EQ, SBX_FD_HANDOFF, 0));
+				      SCMP_A0(SCMP_CMP_EQ, p->files, 0));
 		if (rc < 0) {
 			sbx_fail(err, -rc, "seccomp: rule for sendmsg: %s",
 				 strerror(-rc));
 			goto fail;
 		}
-	}
-	/* After the seal, an execve failure is told with write(2) on fd 3:
-	 * harmless on any descriptor the plugin could put there. */
-	if (!sbx_strv_has(&p->syscalls, "write")) {
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1,
-				      SCMP_A0(SCMP_CMP_EQ, SBX_FD_HANDOFF, 0));
-		if (rc < 0) {
-			sbx_fail(err, -rc, "seccomp: rule for write: %s",
-				 strerror(-rc));
-			goto fail;
-		}
-	}
-	rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(seccomp), 1,
-			      SCMP_A0(SCMP_CMP_EQ, SECCOMP_SET_MODE_FILTER, 0));
-	if (rc < 0) {
-		sbx_fail(err, -rc, "seccomp: rule for seccomp: %s",
-			 strerror(-rc));
-		goto fail;
 	}
 	return ctx;
 attr_fail:
@@ -299,7 +282,8 @@ static int export_bpf(scmp_filter_ctx ctx, struct sbx_bpf *out,
 	return 0;
 }
 
-int sbx_filter_build_learn(struct sbx_bpf *out, struct sbx_error *err)
+int sbx_filter_build_learn(uint64_t handoff_fd, struct sbx_bpf *out,
+			   struct sbx_error *err)
 {
 	static const char *const always[] = { "execve", "exit", "exit_group",
 					      NULL };
@@ -317,14 +301,7 @@ int sbx_filter_build_learn(struct sbx_bpf *out, struct sbx_error *err)
 				      0);
 	if (!rc)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 1,
-				      SCMP_A0(SCMP_CMP_EQ, SBX_FD_HANDOFF, 0));
-	if (!rc)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1,
-				      SCMP_A0(SCMP_CMP_EQ, SBX_FD_HANDOFF, 0));
-	if (!rc)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(seccomp), 1,
-				      SCMP_A0(SCMP_CMP_EQ,
-					      SECCOMP_SET_MODE_FILTER, 0));
+				      SCMP_A0(SCMP_CMP_EQ, handoff_fd, 0));
 	if (rc) {
 		seccomp_release(ctx);
 		return sbx_fail(err, -rc, "seccomp: learn filter: %s",
@@ -339,7 +316,7 @@ uint64_t sbx_filter_fingerprint(const struct sbx_policy *p)
 {
 	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
 	/* every policy field build_filter() reads */
-	unsigned int head[3] = { p->sysdefault, p->families, p->net };
+	uint64_t head[4] = { p->sysdefault, p->families, p->net, p->files };
 	const unsigned char *b = (const unsigned char *)head;
 
 	for (size_t i = 0; i < sizeof(head); i++)
@@ -389,32 +366,6 @@ void sbx_filter_free(struct sbx_jail *j)
 {
 	free(j->bpf.insns);
 	j->bpf.insns = NULL;
-}
-
-/* The seal: after the hand-over, sendmsg on descriptor 3 fails, so a
- * plugin that puts a socket there later gets no unchecked sendmsg. Written
- * out by hand: seven instructions, the same for every policy. */
-static const struct sock_filter seal_insns[] = {
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 4),
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_sendmsg, 0, 2),
-	/* the low half of args[0]: the kernel reads fd as an int */
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		 offsetof(struct seccomp_data, args[0])),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SBX_FD_HANDOFF, 1, 0),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EBADF),
-};
-
-int sbx_filter_seal(void)
-{
-	struct sock_fprog prog = {
-		sizeof(seal_insns) / sizeof(*seal_insns),
-		(struct sock_filter *)seal_insns,
-	};
-
-	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
 /* The kernel allows one listener per filter chain; it is the only way out

@@ -34,7 +34,6 @@ struct sbx_jail {
 
 /* The descriptor numbers init uses after it tidied its table. */
 enum {
-	SBX_FD_HANDOFF = 3, /* in the plugin child: socket to init */
 	SBX_FD_SYNC = 3, /* in init: read end of the parent's sync pipe */
 	SBX_FD_STATUS = 4, /* in init: records to the parent */
 	SBX_FD_OUT = 5, /* in init: the plugin's stdout pipe */
@@ -129,11 +128,10 @@ int sbx_filter_compile(struct sbx_jail *j, struct sbx_error *err);
 void sbx_filter_free(struct sbx_jail *j);
 /* In the plugin child: attach the filter; returns its listener fd. */
 int sbx_filter_load(const struct sbx_jail *j);
-/* In the plugin child, after the hand-over: deny sendmsg on fd 3. */
-int sbx_filter_seal(void);
 
 /* Learn mode's filter: every call but the hand-over goes to init. */
-int sbx_filter_build_learn(struct sbx_bpf *out, struct sbx_error *err);
+int sbx_filter_build_learn(uint64_t handoff_fd, struct sbx_bpf *out,
+			   struct sbx_error *err);
 
 struct seccomp_notif;
 

@@ -149,11 +149,22 @@ static int visible(const struct sbx_plan *pl, const char *path)
 	return seen;
 }
 
+static size_t depth(const char *path)
+{
+	size_t d = 0;
+
+	for (; *path; path++)
+		d += *path == '/';
+	return d;
+}
+
 int sbx_mount_plan(struct sbx_plan *pl, const char *program,
 		   struct sbx_error *err)
 {
 	const struct sbx_policy *p = pl->jail->pol;
 	char buf[PATH_MAX], opts[64];
+	const char *real[SBX_MAX_BINDS];
+	size_t order[SBX_MAX_BINDS];
 	struct sbx_bind *proc;
 	struct stat st;
 	ssize_t n;
@@ -196,15 +207,36 @@ int sbx_mount_plan(struct sbx_plan *pl, const char *program,
 	    !(proc = add_step(pl, SBX_MNT_PROC, "/proc", err)))
 		goto fail;
 	proc->is_dir = 1;
+	/* Parents before children, whatever the policy's order (and
+	 * symlinks resolved first): a ro dir inside a rw one must land on top
+	 * of it, and the reverse too. */
 	for (size_t i = 0; i < p->npaths; i++) {
+		if (i >= SBX_MAX_BINDS) {
+			sbx_fail(err, E2BIG, "too many paths");
+			goto fail;
+		}
 		if (!realpath(p->paths[i].path, buf)) {
 			sbx_fail(err, errno, "%s: %s", p->paths[i].path,
 				 strerror(errno));
 			goto fail;
 		}
-		if (add_bind(pl, buf, buf, p->paths[i].writable, 0, err) < 0)
+		real[i] = plan_str(pl, buf, err);
+		if (!real[i])
 			goto fail;
+		order[i] = i;
+		for (size_t k = i;
+		     k > 0 && depth(real[order[k - 1]]) > depth(real[order[k]]);
+		     k--) {
+			size_t t = order[k];
+
+			order[k] = order[k - 1];
+			order[k - 1] = t;
+		}
 	}
+	for (size_t i = 0; i < p->npaths; i++)
+		if (add_bind(pl, real[order[i]], real[order[i]],
+			     p->paths[order[i]].writable, 0, err) < 0)
+			goto fail;
 	/* The plugin itself, read-only, where it is on the host. */
 	if (!realpath(program, pl->exec_path)) {
 		sbx_fail(err, errno, "%s: %s", program, strerror(errno));

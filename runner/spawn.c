@@ -32,6 +32,13 @@ struct sbx_jail *sbx_jail_new(const struct sbx_policy *p, struct sbx_error *err)
 		return NULL;
 	}
 	j->pol = p;
+	/* the hand-over descriptor is numbered after the file limit, above
+	 * the descriptors init keeps (3 to 6) */
+	if (p->files < SBX_FD_FIRST_FREE + 1 || p->files > 1048576) {
+		sbx_fail(err, EINVAL, "jail: files limit %llu out of range",
+			 (unsigned long long)p->files);
+		goto fail;
+	}
 	j->host_uid = geteuid();
 	j->host_gid = getegid();
 	j->privileged = j->host_uid == 0;
@@ -63,7 +70,7 @@ int sbx_jail_set_learn(struct sbx_jail *j, int on, struct sbx_error *err)
 {
 	struct sbx_bpf bpf = { NULL, 0 };
 
-	if (on ? sbx_filter_build_learn(&bpf, err) < 0 :
+	if (on ? sbx_filter_build_learn(j->pol->files, &bpf, err) < 0 :
 		 sbx_filter_build(j->pol, &bpf, err) < 0)
 		return -1;
 	sbx_filter_free(j);
@@ -185,6 +192,8 @@ static void handoff(int sock, enum sbx_msg_type type, int e, const int *fds,
 static void __attribute__((noreturn))
 plugin_main(const struct sbx_plan *pl, int sock)
 {
+	int hfd = (int)pl->jail->pol->files;
+	struct rlimit nofile;
 	sigset_t none;
 	int listener;
 
@@ -194,13 +203,20 @@ plugin_main(const struct sbx_plan *pl, int sock)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
 	/* stdin stays /dev/null; stdout and stderr become the parent's
-	 * pipes; the hand-over socket sits at 3 until execve closes it. */
+	 * pipes; the hand-over socket sits at the number of the file limit,
+	 * which the plugin can never use, until execve closes it. */
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 &&
+	    nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 	if (dup2(SBX_FD_OUT, 1) < 0 || dup2(SBX_FD_ERR, 2) < 0 ||
-	    dup3(sock, SBX_FD_HANDOFF, O_CLOEXEC) < 0)
+	    dup3(sock, hfd, O_CLOEXEC) < 0)
 		goto fail;
-	if (syscall(SYS_close_range, SBX_FD_HANDOFF + 1, ~0U, 0) < 0)
+	sock = hfd;
+	if (syscall(SYS_close_range, 3, hfd - 1, 0) < 0 ||
+	    syscall(SYS_close_range, hfd + 1, ~0U, 0) < 0)
 		goto fail;
-	sock = SBX_FD_HANDOFF;
 	/* No controlling terminal: TIOCSTI would otherwise reach one. */
 	if (setsid() < 0)
 		goto fail;
@@ -211,19 +227,8 @@ plugin_main(const struct sbx_plan *pl, int sock)
 	if (listener < 0)
 		goto fail;
 	handoff(sock, SBX_MSG_STARTED, 0, &listener, 1);
-	if (sbx_filter_seal() < 0)
-		goto fail;
 	execve(pl->exec_path, pl->argv, pl->envp);
-	{
-		/* sendmsg on the socket is sealed by now */
-		struct sbx_msg m;
-
-		memset(&m, 0, sizeof(m));
-		m.type = SBX_MSG_EXEC;
-		m.err = errno;
-		if (write(sock, &m, sizeof(m)) < 0)
-			_exit(127);
-	}
+	handoff(sock, SBX_MSG_EXEC, errno, NULL, 0);
 	_exit(127);
 fail:
 	handoff(sock, SBX_MSG_SETUP, errno, NULL, 0);

@@ -492,7 +492,9 @@ static const struct buf_case buf_cases[] = {
 	{ "setvars A=B\n", NULL, "t.policy:1: bad variable name 'A=B'" },
 	{ "setvars FOO\nsetvars FOO\n", NULL,
 	  "t.policy:2: duplicate variable 'FOO'" },
-	{ "timeout 1s\n", "env RELAYCLIENT SMTP* TCP*", NULL },
+	{ "timeout 1s\n",
+	  "# env unset: SMTP* TCP* RELAYCLIENT, or all of it with --inherit-env",
+	  NULL },
 	{ "env FOO\n", "env FOO", NULL },
 	{ "env SMTP* X_1\n", "env SMTP* X_1", NULL },
 	{ "env FOO\nenv BAR\n", "env BAR FOO", NULL },
@@ -1193,14 +1195,13 @@ END_TEST
 START_TEST(test_pol_dump_order)
 {
 	static const char *const order[] = {
-		"timeout ",    "cpu ",	    "memory ",
-		"procs ",      "files ",    "fsize ",
-		"stdout ",     "stderr ",   "tmpfs ",
-		"network ",    "families ", "tcp-ports ", "udp-ports ", "ro ",
-		"rw ",	       "workdir ",  "user ",
-		"group ",      "syscalls ", "syscall-default ",
-		"verdicts ",   "setvars ",  "env ",
-		"on-failure ", NULL,
+		"timeout ",   "cpu ",	  "memory ",   "procs ",
+		"files ",     "fsize ",	  "stdout ",   "stderr ",
+		"tmpfs ",     "network ", "families ", "tcp-ports ",
+		"udp-ports ", "ro ",	  "rw ",       "workdir ",
+		"user ",      "group ",	  "syscalls ", "syscall-default ",
+		"verdicts ",  "setvars ", "env ",      "on-failure ",
+		NULL,
 	};
 	char *a, *b;
 	const char *l;
@@ -1241,6 +1242,7 @@ START_TEST(test_pol_dump_empty_lists)
 	ck_assert_int_eq(sbx_policy_default(&p, &e), 0);
 	sbx_strv_clear(&p.syscalls);
 	sbx_strv_clear(&p.env_pass);
+	p.env_set = 1;
 	p.families = 0;
 	p.verdicts = 0;
 	a = dump(&p);
@@ -1267,7 +1269,7 @@ START_TEST(test_pol_dump_wraps)
 	size_t i, lines = 0;
 
 	ck_assert_int_eq(sbx_policy_default(&p, &e), 0);
-	for (i = 0; i < 100; i++) {
+	for (i = 0; i < POL_VARS_MAX; i++) {
 		snprintf(name, sizeof(name), "VARIABLE_%03zu", i);
 		ck_assert_int_eq(sbx_strv_add(&p.setvars, name, &e), 0);
 	}
@@ -1279,7 +1281,7 @@ START_TEST(test_pol_dump_wraps)
 	}
 	ck_assert_uint_gt(lines, 1);
 	ck_assert_int_eq(pol_parse_buf("dump", a, strlen(a), &q, &e), 0);
-	ck_assert_uint_eq(q.setvars.n, 100);
+	ck_assert_uint_eq(q.setvars.n, POL_VARS_MAX);
 	b = dump(&q);
 	ck_assert_str_eq(a, b);
 	free(a);

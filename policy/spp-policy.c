@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* spp-policy: check policy files and show the effective policy.
+ * Exit 0: all good; 100: a file is invalid or unreadable, or a usage error;
+ * 111: a file could not be checked for a reason that may go away. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pol.h"
+#include "sbx.h"
+
+#define EXIT_OK 0
+#define EXIT_PERM 100
+#define EXIT_TEMP 111
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: spp-policy check [--] FILE...\n"
+		   "       spp-policy show [--] FILE\n");
+}
+
+/* "spp-policy: fatal: WHAT" or "... WHAT 'ARG'", after the usage lines. */
+static void fatal_usage(const char *what, const char *arg)
+	__attribute__((noreturn));
+
+static void fatal_usage(const char *what, const char *arg)
+{
+	char esc[200];
+
+	usage(stderr);
+	if (arg)
+		fprintf(stderr, "spp-policy: fatal: %s '%s'\n", what,
+			sbx_escape(esc, sizeof(esc), arg, strlen(arg)));
+	else
+		fprintf(stderr, "spp-policy: fatal: %s\n", what);
+	exit(EXIT_PERM);
+}
+
+/* Errors that say nothing about the file: out of memory, out of
+ * descriptors, an I/O error, an unreadable user database. Everything else
+ * (syntax, ranges, a missing or unreadable file) is the file's fault. */
+static int temporary(int code)
+{
+	switch (code) {
+	case ENOMEM:
+	case EMFILE:
+	case ENFILE:
+	case EIO:
+	case EAGAIN:
+	case EINTR:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Parse one file; on error print the parser's message, which starts with
+ * the file name, and return the exit status it deserves. */
+static int load(const char *path, struct sbx_policy *p)
+{
+	struct sbx_error err = { 0, "" };
+
+	if (pol_parse_file(path, p, &err) == 0)
+		return EXIT_OK;
+	fprintf(stderr, "%s\n", err.msg);
+	return temporary(err.code) ? EXIT_TEMP : EXIT_PERM;
+}
+
+static void flush_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "spp-policy: fatal: cannot write output: %s\n",
+			strerror(errno));
+		exit(EXIT_TEMP);
+	}
+}
+
+/* A file known to be bad outweighs one that could not be checked. */
+static int cmd_check(int argc, char **argv)
+{
+	int bad = 0, temp = 0;
+
+	if (argc < 1)
+		fatal_usage("check: no file named", NULL);
+	for (int i = 0; i < argc; i++) {
+		struct sbx_policy p;
+		char esc[1024];
+		int r = load(argv[i], &p);
+
+		if (r == EXIT_OK) {
+			sbx_policy_clear(&p);
+			printf("%s: ok\n", sbx_escape(esc, sizeof(esc), argv[i],
+						      strlen(argv[i])));
+		} else if (r == EXIT_TEMP) {
+			temp = 1;
+		} else {
+			bad = 1;
+		}
+	}
+	flush_stdout();
+	return bad ? EXIT_PERM : temp ? EXIT_TEMP : EXIT_OK;
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	struct sbx_policy p;
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	if (argc != 1)
+		fatal_usage("show: name exactly one file", NULL);
+	r = load(argv[0], &p);
+	if (r != EXIT_OK)
+		return r;
+	if (pol_dump(&p, &text, &len) < 0) {
+		sbx_policy_clear(&p);
+		fprintf(stderr, "spp-policy: fatal: out of memory\n");
+		return EXIT_TEMP;
+	}
+	sbx_policy_clear(&p);
+	fwrite(text, 1, len, stdout);
+	free(text);
+	flush_stdout();
+	return EXIT_OK;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "check", cmd_check },
+	{ "show", cmd_show },
+};
+
+int main(int argc, char **argv)
+{
+	int (*run)(int argc, char **argv) = NULL;
+	int i = 2;
+
+	if (argc < 2)
+		fatal_usage("no command given", NULL);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		flush_stdout();
+		return EXIT_OK;
+	}
+	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+		if (strcmp(commands[k].name, argv[1]) == 0)
+			run = commands[k].run;
+	if (!run)
+		fatal_usage("unknown command", argv[1]);
+	/* Options end at "--"; there are none yet, so any other word
+	 * starting with '-' before the files is a mistake ("-" is a file). */
+	if (i < argc && strcmp(argv[i], "--") == 0)
+		i++;
+	else if (i < argc && argv[i][0] == '-' && argv[i][1] != '\0')
+		fatal_usage("unknown option", argv[i]);
+	return run(argc - i, argv + i);
+}

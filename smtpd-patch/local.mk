@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The hook layer (spp_*: spp.c, spp-runner.c), linked into spp-session and
+# tests/test_spp; qmail-smtpd gets the same files through the netqmail patch.
+noinst_LIBRARIES += smtpd-patch/libspp.a
+smtpd_patch_libspp_a_SOURCES = \
+	smtpd-patch/spp.h \
+	smtpd-patch/spp.c \
+	smtpd-patch/spp-runner.c \
+	$(NULL)
+smtpd_patch_libspp_a_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DSPP_RUN_PATH='"$(bindir)/spp-run"'
+
+bin_PROGRAMS += spp-session
+spp_session_SOURCES = smtpd-patch/spp-session.c
+spp_session_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/smtpd-patch
+spp_session_LDADD = smtpd-patch/libspp.a
+
+dist_man_MANS += \
+	smtpd-patch/spp-session.1 \
+	smtpd-patch/qmail-spp-sandbox.8 \
+	$(NULL)
+# Copied into a netqmail-1.06 tree, never built here.
+EXTRA_DIST += \
+	smtpd-patch/README.md \
+	smtpd-patch/netqmail-1.06-spp-sandbox.patch \
+	smtpd-patch/spp-qmail.c \
+	$(NULL)

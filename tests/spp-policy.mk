@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Tests of the spp-policy command line (check, show, usage errors) on the
+# parser's golden files in tests/policy/ (listed by tests/policy.mk).
+TESTS += tests/spp-policy.test
+EXTRA_DIST += tests/spp-policy.test
