@@ -17,7 +17,9 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: spp-policy check [--] FILE...\n"
-		   "       spp-policy show [--] FILE\n");
+		   "       spp-policy show [--] FILE\n"
+		   "       spp-policy learn [--env NAME=VALUE]... [--] "
+		   "PLUGIN [ARG...]\n");
 }
 
 /* "spp-policy: fatal: WHAT" or "... WHAT 'ARG'", after the usage lines. */
@@ -126,12 +128,78 @@ static int cmd_show(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Run the plugin once in learn mode and print the policy it needs. */
+static int cmd_learn(int argc, char **argv)
+{
+	struct sbx_error err = { 0, "" };
+	struct sbx_result r = { 0 };
+	struct sbx_strv extra = { NULL, 0 };
+	struct sbx_jail *jail = NULL;
+	struct sbx_policy p;
+	char **env = NULL, *text = NULL, esc[200];
+	size_t len = 0;
+	int i, status = EXIT_TEMP;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(argv[i], "--env") != 0 || i + 1 >= argc)
+			break;
+		if (!strchr(argv[++i], '='))
+			fatal_usage("learn: --env wants NAME=VALUE, not",
+				    argv[i]);
+		if (sbx_strv_add(&extra, argv[i], &err) < 0)
+			goto out;
+	}
+	if (i >= argc)
+		fatal_usage("learn: no plugin given", NULL);
+	if (argv[i][0] == '-')
+		fatal_usage("learn: unknown option", argv[i]);
+	if (sbx_policy_default(&p, &err) < 0)
+		goto out;
+	env = sbx_env_build(&p, extra.v, NULL, &err);
+	if (!env || !(jail = sbx_jail_new(&p, &err)) ||
+	    sbx_jail_set_learn(jail, 1, &err) < 0 ||
+	    sbx_jail_run(jail, argv + i, env, &r, &err) < 0)
+		goto done;
+	sbx_escape(esc, sizeof(esc), argv[i], strlen(argv[i]));
+	if (!r.started || !r.learned) {
+		fprintf(stderr, "spp-policy: fatal: %s: cannot start: %s\n",
+			esc, r.setup_error);
+		goto done;
+	}
+	if (r.err_len)
+		fwrite(r.err, 1, r.err_len, stderr);
+	fprintf(stderr, "spp-policy: info: %s: %s %d; learned from one run\n",
+		esc, r.exited ? "exit" : "signal",
+		r.exited ? r.exit_code : r.term_signal);
+	if (pol_learned_format(r.learned, argv[i], &text, &len, &err) < 0)
+		goto done;
+	fwrite(text, 1, len, stdout);
+	flush_stdout();
+	status = EXIT_OK;
+done:
+	sbx_policy_clear(&p);
+out:
+	if (status != EXIT_OK && err.msg[0])
+		fprintf(stderr, "spp-policy: fatal: learn: %s\n", err.msg);
+	free(text);
+	sbx_result_clear(&r);
+	sbx_jail_free(jail);
+	sbx_env_free(env);
+	sbx_strv_clear(&extra);
+	return status;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
 	{ "check", cmd_check },
 	{ "show", cmd_show },
+	{ "learn", cmd_learn },
 };
 
 int main(int argc, char **argv)
@@ -151,6 +219,8 @@ int main(int argc, char **argv)
 			run = commands[k].run;
 	if (!run)
 		fatal_usage("unknown command", argv[1]);
+	if (run == cmd_learn) /* has options of its own */
+		return run(argc - 2, argv + 2);
 	/* Options end at "--"; there are none yet, so any other word
 	 * starting with '-' before the files is a mistake ("-" is a file). */
 	if (i < argc && strcmp(argv[i], "--") == 0)

@@ -121,6 +121,9 @@ static void note_path(const struct sbx_plan *pl, struct sbx_learned *l,
 	} else {
 		return;
 	}
+	/* the plugin's own file is in every view already */
+	if (strcmp(abs, pl->exec_path) == 0)
+		return;
 	if (req->data.nr != SYS_chdir && req->data.nr != SYS_mkdir &&
 	    req->data.nr != SYS_mkdirat && (slash = strrchr(abs, '/')))
 		*(slash == abs ? slash + 1 : slash) = '\0';

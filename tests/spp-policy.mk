@@ -3,3 +3,7 @@
 # parser's golden files in tests/policy/ (listed by tests/policy.mk).
 TESTS += tests/spp-policy.test
 EXTRA_DIST += tests/spp-policy.test
+
+# spp-policy learn, end to end through spp-run.
+TESTS += tests/learn.test
+EXTRA_DIST += tests/learn.test
