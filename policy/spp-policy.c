@@ -18,6 +18,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: spp-policy check [--] FILE...\n"
 		   "       spp-policy show [--] FILE\n"
+		   "       spp-policy compile [--] FILE...\n"
 		   "       spp-policy learn [--env NAME=VALUE]... [--] "
 		   "PLUGIN [ARG...]\n");
 }
@@ -128,6 +129,41 @@ static int cmd_show(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Write FILE.bpf, the seccomp filter compiled ahead of time, which
+ * spp-run --policy FILE then loads instead of compiling it each time. */
+static int cmd_compile(int argc, char **argv)
+{
+	struct sbx_error err = { 0, "" };
+	char path[4096], esc[300];
+	int worst = EXIT_OK;
+
+	if (argc < 1)
+		fatal_usage("compile: no file named", NULL);
+	for (int i = 0; i < argc; i++) {
+		struct sbx_policy p;
+		int r = load(argv[i], &p);
+
+		if (r != EXIT_OK) {
+			worst = worst == EXIT_PERM ? worst : r;
+			continue;
+		}
+		if (snprintf(path, sizeof(path), "%s.bpf", argv[i]) >=
+			    (int)sizeof(path) ||
+		    sbx_filter_save(&p, path, &err) < 0) {
+			fprintf(stderr, "spp-policy: fatal: %s\n",
+				sbx_escape(esc, sizeof(esc), err.msg,
+					   strlen(err.msg)));
+			worst = worst == EXIT_PERM ? worst : EXIT_TEMP;
+		} else {
+			printf("%s\n", sbx_escape(esc, sizeof(esc), path,
+						  strlen(path)));
+		}
+		sbx_policy_clear(&p);
+	}
+	flush_stdout();
+	return worst;
+}
+
 /* Run the plugin once in learn mode and print the policy it needs. */
 static int cmd_learn(int argc, char **argv)
 {
@@ -199,6 +235,7 @@ static const struct {
 } commands[] = {
 	{ "check", cmd_check },
 	{ "show", cmd_show },
+	{ "compile", cmd_compile },
 	{ "learn", cmd_learn },
 };
 

@@ -9,11 +9,14 @@
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -376,4 +379,112 @@ int sbx_filter_load(const struct sbx_jail *j)
 
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 			    SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+}
+
+/* The file spp-policy compile writes: a header, then the instructions. */
+struct bpf_file {
+	char magic[8]; /* "sppbpf1\0" */
+	uint64_t fingerprint;
+	uint32_t arch; /* AUDIT_ARCH_* it was compiled for */
+	uint32_t len;
+};
+
+static const char bpf_magic[8] = "sppbpf1";
+
+int sbx_filter_save(const struct sbx_policy *p, const char *path,
+		    struct sbx_error *err)
+{
+	struct bpf_file h;
+	struct sbx_bpf bpf = { NULL, 0 };
+	char tmp[4096];
+	size_t size;
+	int fd, rc = -1;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return sbx_fail(err, ENAMETOOLONG, "%s: name too long", path);
+	if (sbx_filter_build(p, &bpf, err) < 0)
+		return -1;
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, bpf_magic, sizeof(h.magic));
+	h.fingerprint = sbx_filter_fingerprint(p);
+	h.arch = seccomp_arch_native();
+	h.len = bpf.len;
+	size = bpf.len * sizeof(*bpf.insns);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		sbx_fail(err, errno, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (write(fd, &h, sizeof(h)) != (ssize_t)sizeof(h) ||
+	    write(fd, bpf.insns, size) != (ssize_t)size || fsync(fd) < 0) {
+		sbx_fail(err, errno, "%s: write: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	/* a reader sees the old file or the new one, never half of one */
+	if (rename(tmp, path) < 0) {
+		sbx_fail(err, errno, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(bpf.insns);
+	return rc;
+}
+
+int sbx_jail_load_filter(struct sbx_jail *j, const char *path,
+			 struct sbx_error *err)
+{
+	struct bpf_file h;
+	struct stat st;
+	struct sock_filter *insns;
+	size_t size;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? 1 :
+					 sbx_fail(err, errno, "%s: %s", path,
+						  strerror(errno));
+	/* It decides what the plugin may do: trust it as much as a
+	 * policy file, no more. */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 022)) {
+		close(fd);
+		return sbx_fail(err, EPERM,
+				"%s: not a regular file of root or ours, or "
+				"writable by others",
+				path);
+	}
+	if (read(fd, &h, sizeof(h)) != (ssize_t)sizeof(h) ||
+	    memcmp(h.magic, bpf_magic, sizeof(h.magic)) != 0 || h.len == 0 ||
+	    h.len > BPF_MAXINSNS) {
+		close(fd);
+		return sbx_fail(err, EINVAL, "%s: not a compiled filter", path);
+	}
+	if (h.fingerprint != sbx_filter_fingerprint(j->pol) ||
+	    h.arch != seccomp_arch_native()) {
+		close(fd);
+		return 1; /* the policy changed since: compile afresh */
+	}
+	size = h.len * sizeof(*insns);
+	insns = malloc(size);
+	if (!insns) {
+		close(fd);
+		return sbx_fail(err, ENOMEM, "%s: out of memory", path);
+	}
+	if (read(fd, insns, size) != (ssize_t)size ||
+	    (size_t)st.st_size != sizeof(h) + size) {
+		free(insns);
+		close(fd);
+		return sbx_fail(err, EINVAL, "%s: truncated", path);
+	}
+	close(fd);
+	sbx_filter_free(j);
+	j->bpf.insns = insns;
+	j->bpf.len = (unsigned short)h.len;
+	return 0;
 }

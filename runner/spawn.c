@@ -58,8 +58,6 @@ struct sbx_jail *sbx_jail_new(const struct sbx_policy *p, struct sbx_error *err)
 		sbx_fail(err, ENOMEM, "jail: out of memory");
 		goto fail;
 	}
-	if (sbx_filter_compile(j, err) < 0)
-		goto fail;
 	return j;
 fail:
 	sbx_jail_free(j);
@@ -484,6 +482,9 @@ int sbx_jail_run(struct sbx_jail *j, char *const argv[], char *const envp[],
 	r->syscall_nr = -1;
 	if (!argv || !argv[0])
 		return sbx_fail(err, EINVAL, "run: no program");
+	/* compiled on first use: a precompiled filter may come first */
+	if (!j->bpf.insns && sbx_filter_compile(j, err) < 0)
+		return -1;
 	pl = calloc(1, sizeof(*pl));
 	if (!pl)
 		return sbx_fail(err, ENOMEM, "run: out of memory");

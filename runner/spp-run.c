@@ -88,6 +88,20 @@ static void dropped(void *ctx, const char *line, size_t len, const char *why)
 		prog, esc, why);
 }
 
+/* spp-policy compile leaves FILE.bpf beside FILE: use it when it is
+ * current; a bad one is reported and ignored (the filter is compiled). */
+static void load_compiled(struct sbx_jail *jail, const char *policy)
+{
+	struct sbx_error err = { 0, "" };
+	char path[4096], esc[300];
+
+	if (snprintf(path, sizeof(path), "%s.bpf", policy) >= (int)sizeof(path))
+		return;
+	if (sbx_jail_load_filter(jail, path, &err) < 0)
+		fprintf(stderr, "spp-run: warning: %s\n",
+			sbx_escape(esc, sizeof(esc), err.msg, strlen(err.msg)));
+}
+
 static void format_size_kb(long kb, char *buf, size_t len)
 {
 	if (kb >= 1024)
@@ -163,6 +177,8 @@ int main(int argc, char **argv)
 	env = sbx_env_build(&pol, cli.env.v, environ, &err);
 	if (env)
 		jail = sbx_jail_new(&pol, &err);
+	if (jail && cli.policy)
+		load_compiled(jail, cli.policy);
 	if (!jail || sbx_jail_run(jail, cli.argv, env, &r, &err) < 0) {
 		fprintf(stderr, "spp-run: warning: %s: cannot start: %s\n",
 			prog, err.msg);

@@ -7,3 +7,7 @@ EXTRA_DIST += tests/spp-policy.test
 # spp-policy learn, end to end through spp-run.
 TESTS += tests/learn.test
 EXTRA_DIST += tests/learn.test
+
+# spp-policy compile and spp-run's use of the compiled filter.
+TESTS += tests/compile.test
+EXTRA_DIST += tests/compile.test
