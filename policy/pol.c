@@ -522,6 +522,8 @@ static int clean_path(struct parser *ps, const char *in, char *out)
 	return 0;
 }
 
+static const char *const host_only[] = { "/proc", "/sys", "/dev", NULL };
+
 static int parse_bind(struct parser *ps, const struct directive *d, char **v,
 		      size_t n)
 {
@@ -535,6 +537,16 @@ static int parse_bind(struct parser *ps, const struct directive *d, char **v,
 		if (strcmp(path, "/") == 0)
 			return fail(ps, EINVAL,
 				    "refusing to bind the root directory");
+		/* the host's processes, devices and kernel knobs: the
+		 * sandbox has its own /proc and /dev, and no /sys */
+		for (i = 0; host_only[i]; i++)
+			if (strncmp(path, host_only[i], strlen(host_only[i])) ==
+				    0 &&
+			    (path[strlen(host_only[i])] == '/' ||
+			     !path[strlen(host_only[i])]))
+				return fail(ps, EINVAL,
+					    "refusing to show the host's %s",
+					    host_only[i]);
 		for (i = 0; i < ps->p->npaths; i++)
 			if (strcmp(ps->p->paths[i].path, path) == 0)
 				return fail(ps, EINVAL, "duplicate path '%s'",

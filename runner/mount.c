@@ -220,6 +220,14 @@ int sbx_mount_plan(struct sbx_plan *pl, const char *program,
 				 strerror(errno));
 			goto fail;
 		}
+		/* the policy parser refuses these already; a symlink may
+		 * still lead there */
+		if (under(buf, "/proc") || under(buf, "/sys") ||
+		    under(buf, "/dev")) {
+			sbx_fail(err, EPERM, "%s: leads into the host's %s",
+				 p->paths[i].path, buf);
+			goto fail;
+		}
 		real[i] = plan_str(pl, buf, err);
 		if (!real[i])
 			goto fail;

@@ -51,6 +51,8 @@ static const char *const refused_names[] = {
 	"RELAYCLIENT",
 	"NOSPP",
 	"SPPCONFFILE",
+	"SPPPOLICYDIR", /* which policies later plugins run under */
+	"SPPRUN", /* which runner starts them */
 	"DATABYTES",
 	"HOME",
 	"SHELL",

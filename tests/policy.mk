@@ -11,6 +11,8 @@ tests_test_policy_LDADD = policy/libpol.a $(SBX_LIBS) $(CHECK_LIBS)
 endif
 
 EXTRA_DIST += \
+	tests/policy/bad/host-proc.policy \
+	tests/policy/bad/host-proc.err \
 	tests/policy/ok/net.policy \
 	tests/policy/ok/net.out \
 	tests/policy/bad/ports-no-net.policy \

@@ -1667,6 +1667,9 @@ START_TEST(test_sbx_jail_new_default)
 	j = sbx_jail_new(&p, &err);
 	ck_assert_msg(j != NULL, "sbx_jail_new: %s", err.msg);
 	ck_assert_ptr_eq(j->pol, &p);
+	/* the filter is compiled at the first run, or loaded before it */
+	ck_assert_ptr_null(j->bpf.insns);
+	ck_assert_int_eq(sbx_filter_compile(j, &err), 0);
 	ck_assert_ptr_nonnull(j->bpf.insns);
 	ck_assert_uint_gt(j->bpf.len, 0);
 	ck_assert_ptr_nonnull(j->nocaps);

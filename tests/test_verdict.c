@@ -346,6 +346,8 @@ static const struct refused_row refused_rows[] = {
 	{ "RELAYCLIENT", 1, 0 },
 	{ "NOSPP", 1, 0 },
 	{ "SPPCONFFILE", 1, 0 },
+	{ "SPPPOLICYDIR", 1, 0 },
+	{ "SPPRUN", 1, 0 },
 	{ "DATABYTES", 1, 0 },
 	{ "HOME", 1, 0 },
 	{ "SHELL", 1, 0 },
