@@ -1,45 +1,70 @@
 #!/bin/sh
-# The project's demo: sample qmail-spp plugins deciding SMTP events through
-# spp-run, and hostile ones being contained.
-# Usage: run-demo.sh SPP-RUN SRCDIR CRASH-PLUGIN
+# The project's demo: a qmail-spp configuration of sample plugins run by
+# spp-session over SMTP dialogues, each plugin in its own sandbox, hostile
+# and hanging ones contained.
+# Usage: run-demo.sh SPP-SESSION SPP-RUN SRCDIR
 set -u
-spp_run=$1
-dir=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
-cp "$dir"/*.sh "$dir"/*.policy "$3" "$work"/
-chmod 755 "$work" "$work"/*
-cd "$work" || exit 111
+session=$1
+spprun=$2
+src=$3
+home=$(mktemp -d) || exit 111
+trap 'rm -rf "$home"' EXIT INT TERM
 
-run() { # title, event, policy or "", env..., -- plugin
-	title=$1 event=$2 policy=$3
-	shift 3
+# A qmail home: plugins/, control/smtpplugins, control/spp/ policies.
+mkdir "$home/plugins" "$home/control" "$home/control/spp"
+for p in rbl-env helo-check hostile hang; do
+	cp "$src/$p.sh" "$home/plugins/$p"
+done
+cp "$src/hostile.policy" "$src/hang.policy" "$home/control/spp/"
+cat >"$home/control/smtpplugins" <<'CONF'
+[connection]
+plugins/rbl-env
+[helo]
+plugins/helo-check
+[rcpt]
+plugins/hostile
+[data]
+plugins/hang
+CONF
+# For trusted partners (SPPCONFFILE in /etc/tcp.smtp): no [rcpt] plugin.
+grep -v hostile "$home/control/smtpplugins" >"$home/control/smtpplugins.partners"
+chmod -R a+rX "$home"
+cd "$home" || exit 111
+
+dialogue() { # title, spp-session options --, SMTP lines...
 	echo
-	echo "### $title"
-	set -- --event "$event" ${policy:+--policy "$policy"} "$@"
-	echo "\$ spp-run $*"
-	out=$("$spp_run" "$@" 2>"$work/stderr")
-	rc=$?
-	sed 's/^/  stderr| /' "$work/stderr"
-	if [ -n "$out" ]; then
-		printf '%s\n' "$out" | sed 's/^/  to qmail-smtpd| /'
-	else
-		echo "  to qmail-smtpd| (nothing: qmail-smtpd goes on)"
-	fi
-	echo "  exit $rc"
+	echo "### $1"
+	shift
+	opts=
+	while [ "$1" != -- ]; do
+		opts="$opts $1"
+		shift
+	done
+	shift
+	echo "\$ spp-session$opts"
+	printf '%s\n' "$@" | sed 's/^/  client> /'
+	# shellcheck disable=SC2086 # the options are split on purpose
+	printf '%s\r\n' "$@" | env -i PATH=/usr/bin:/bin SPPRUN="$spprun" \
+		DEMO_BLOCKLIST="192.0.2.7 198.51.100.1" \
+		"$session" $opts >out 2>err
+	sed 's/^/  server< /' out
+	sed 's/^/  log| /' err
 }
 
-echo "spp-sandbox demo: each plugin runs in its own sandbox (namespaces,"
-echo "seccomp, no capabilities, limits); stdout is what qmail-smtpd receives."
-run "RBL-style check, listed client" connection "" \
-	--env TCPREMOTEIP=192.0.2.7 --env DEMO_BLOCKLIST="192.0.2.7 198.51.100.1" \
-	-- ./rbl-env.sh
-run "RBL-style check, clean client" connection "" \
-	--env TCPREMOTEIP=203.0.113.5 --env DEMO_BLOCKLIST="192.0.2.7" \
-	-- ./rbl-env.sh
-run "HELO check, bare IP" helo "" --env SMTPHELOHOST=1.2.3.4 -- ./helo-check.sh
-run "HELO check, good name" helo "" --env SMTPHELOHOST=mx.example.org -- ./helo-check.sh
-run "Hostile plugin: steal, tamper, inject, open a relay" rcpt hostile.policy \
-	--env SMTPRCPTTO=victim@example.org -- ./hostile.sh
-run "Plugin that hangs (timeout 1s)" rcpt hang.policy -- ./hang.sh
-run "Plugin that prints A, then crashes" mail "" -- ./crash
+echo "spp-sandbox demo: control/smtpplugins runs rbl-env at [connection],"
+echo "helo-check at [helo], hostile at [rcpt] (policy control/spp/hostile.policy)"
+echo "and hang at [data] (control/spp/hang.policy: 1 s, then go on); each run"
+echo "goes through spp-run. 'server<' is what the client sees, '# ...' the"
+echo "envelope and added headers, 'log|' qmail-smtpd's log (spp: lines)."
+dialogue "A listed client" --env TCPREMOTEIP=192.0.2.7 -- \
+	"HELO mail.example.net" QUIT
+dialogue "A bare-IP HELO" --env TCPREMOTEIP=203.0.113.5 -- \
+	"HELO 1.2.3.4" QUIT
+dialogue "The hostile [rcpt] plugin: contained, the RCPT deferred" \
+	--env TCPREMOTEIP=203.0.113.5 -- \
+	"HELO mail.example.net" "MAIL FROM:<a@example.net>" \
+	"RCPT TO:<victim@example.org>" QUIT
+dialogue "A partner's message; the [data] backend hangs" \
+	-c control/smtpplugins.partners --env TCPREMOTEIP=203.0.113.5 -- \
+	"EHLO mail.example.net" "MAIL FROM:<a@example.net>" \
+	"RCPT TO:<b@example.org>" DATA "Subject: hi" "" "hello" . QUIT
