@@ -23,3 +23,7 @@ uninstall-smtpplugins-sample:
 # Every shipped policy passes spp-policy check.
 TESTS += tests/shipped-policies.test
 EXTRA_DIST += tests/shipped-policies.test
+
+# All sample plugins in one configuration, through spp-session.
+TESTS += tests/all-plugins.test
+EXTRA_DIST += tests/all-plugins.test
