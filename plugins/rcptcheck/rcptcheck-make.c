@@ -65,6 +65,14 @@ static int parse_line(char *line, char **key, const char **why)
 	return 1;
 }
 
+/* After an error: let tinycdb free its buffers (the temporary file is
+ * removed anyway); returns code. */
+static int unmake(struct cdb_make *cm, int code)
+{
+	cdb_make_finish(cm);
+	return code;
+}
+
 int main(int argc, char **argv)
 {
 	const char *out, *in = "-";
@@ -105,19 +113,22 @@ int main(int argc, char **argv)
 
 		lineno++;
 		if (!strchr(line, '\n') && !feof(f))
-			return fatal(100, "%s:%lu: line too long", in, lineno);
+			return unmake(&cm, fatal(100, "%s:%lu: line too long",
+						 in, lineno));
 		r = parse_line(line, &key, &why);
 		if (r < 0)
-			return fatal(100, "%s:%lu: %s", in, lineno, why);
+			return unmake(&cm, fatal(100, "%s:%lu: %s", in, lineno,
+						 why));
 		if (r == 0)
 			continue;
 		/* Duplicates are harmless: keep the first. */
 		if (cdb_make_put(&cm, key, strlen(key), "", 0, CDB_PUT_INSERT) <
 		    0)
-			return fatal(111, "%s: %s", tmp, strerror(errno));
+			return unmake(&cm, fatal(111, "%s: %s", tmp,
+						 strerror(errno)));
 	}
 	if (ferror(f))
-		return fatal(111, "%s: read error", in);
+		return unmake(&cm, fatal(111, "%s: read error", in));
 	if (cdb_make_finish(&cm) < 0 || fsync(fd) < 0 || close(fd) < 0)
 		return fatal(111, "%s: %s", tmp, strerror(errno));
 	if (rename(tmp, out) < 0)
