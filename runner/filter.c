@@ -22,10 +22,6 @@
 
 #include "internal.h"
 
-#define NS_FLAGS                                                     \
-	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
-	 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)
-
 /* ioctl requests that inject input into a terminal. */
 static const uint32_t tty_ioctls[2] = { TIOCSTI, TIOCLINUX };
 
@@ -81,8 +77,8 @@ static int allow_special(scmp_filter_ctx ctx, const struct sbx_policy *p,
 		/* Namespace flags are how a plugin would build itself a new
 		 * user namespace with capabilities: never. */
 		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					SCMP_A0(SCMP_CMP_MASKED_EQ, NS_FLAGS,
-						0));
+					SCMP_A0(SCMP_CMP_MASKED_EQ,
+						SBX_NS_FLAGS, 0));
 	if (strcmp(name, "ioctl") == 0)
 		return allow_ioctl(ctx, nr);
 	if (strcmp(name, "personality") == 0) {

@@ -117,6 +117,23 @@ struct sbx_filter_cache {
  * the unit tests, which then exercise the compiler. */
 extern const struct sbx_filter_cache sbx_default_filter __attribute__((weak));
 
+/* Namespace flags no plugin may pass to clone (filter.c, learn.c). */
+#define SBX_NS_FLAGS                                                 \
+	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
+	 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)
+
+/* mount.c: is path at or below dir ("/" covers everything)? */
+int sbx_path_under(const char *path, const char *dir);
+
+/* netguard.c, in init, on the plugin's side of a notification: */
+struct sockaddr_storage;
+/* copy len bytes of its memory at src; 0, or -EFAULT */
+int sbx_peek(pid_t pid, void *dst, unsigned long src, size_t len);
+/* a duplicate of its descriptor fd, or -1 */
+int sbx_plugin_fd(pid_t pid, int fd);
+/* 127.0.0.0/8, ::1 or ::ffff:127.0.0.0/104? */
+int sbx_addr_loopback(const struct sockaddr_storage *ss);
+
 /* filter.c */
 /* Fingerprint of everything the filter depends on in a policy. */
 uint64_t sbx_filter_fingerprint(const struct sbx_policy *p);

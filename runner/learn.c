@@ -18,10 +18,6 @@
 
 #include "internal.h"
 
-#define NS_FLAGS                                                     \
-	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
-	 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)
-
 /* Calls that name a path: which argument, and whether they write there
  * (-1: decided by the open flags in the next argument). */
 static const struct {
@@ -47,13 +43,6 @@ static const char *const seen_anyway[] = {
 	"/lib64", "/libx32", "/dev", "/proc", "/tmp", NULL,
 };
 
-static int under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strncmp(path, dir, n) == 0 && (path[n] == '/' || !path[n]);
-}
-
 static int peek_str(pid_t pid, unsigned long src, char *dst, size_t len)
 {
 	struct iovec local = { dst, len - 1 };
@@ -75,16 +64,17 @@ static int peek_str(pid_t pid, unsigned long src, char *dst, size_t len)
 static void add_path(struct sbx_learned *l, const char *dir, int writes)
 {
 	for (size_t i = 0; seen_anyway[i]; i++)
-		if (under(dir, seen_anyway[i]))
+		if (sbx_path_under(dir, seen_anyway[i]))
 			return;
 	if (strcmp(dir, "/") == 0)
 		return;
 	for (unsigned int i = 0; i < l->npaths; i++) {
-		if (under(dir, l->paths[i])) {
+		if (sbx_path_under(dir, l->paths[i])) {
 			l->writable[i] |= writes;
 			return;
 		}
-		if (under(l->paths[i], dir)) { /* the wider one replaces it */
+		if (sbx_path_under(l->paths[i],
+				   dir)) { /* the wider one replaces it */
 			memcpy(l->paths[i], dir, strlen(dir) + 1);
 			l->writable[i] |= writes;
 			return;
@@ -147,35 +137,23 @@ static void note_dest(struct sbx_learned *l, const struct seccomp_notif *req,
 		      unsigned long addr, unsigned long len)
 {
 	struct sockaddr_storage ss;
-	struct iovec local = { &ss, len }, remote = { (void *)addr, len };
-	int pidfd, fd, type = 0;
+	int fd, type = 0;
 	socklen_t ol = sizeof(type);
 	unsigned int port;
 
 	memset(&ss, 0, sizeof(ss));
 	if (!addr || len < sizeof(sa_family_t) || len > sizeof(ss) ||
-	    process_vm_readv((pid_t)req->pid, &local, 1, &remote, 1, 0) < 0)
+	    sbx_peek((pid_t)req->pid, &ss, addr, len) < 0)
 		return;
-	if (ss.ss_family == AF_INET) {
-		struct sockaddr_in *in = (void *)&ss;
-
-		port = ntohs(in->sin_port);
-		if ((ntohl(in->sin_addr.s_addr) >> 24) != 127)
-			l->remote = 1;
-	} else if (ss.ss_family == AF_INET6) {
-		struct sockaddr_in6 *in6 = (void *)&ss;
-
-		port = ntohs(in6->sin6_port);
-		if (!IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
-			l->remote = 1;
-	} else {
+	if (ss.ss_family == AF_INET)
+		port = ntohs(((struct sockaddr_in *)(void *)&ss)->sin_port);
+	else if (ss.ss_family == AF_INET6)
+		port = ntohs(((struct sockaddr_in6 *)(void *)&ss)->sin6_port);
+	else
 		return;
-	}
-	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)req->pid, 0);
-	if (pidfd < 0)
-		return;
-	fd = (int)syscall(SYS_pidfd_getfd, pidfd, (int)req->data.args[0], 0);
-	close(pidfd);
+	if (!sbx_addr_loopback(&ss))
+		l->remote = 1;
+	fd = sbx_plugin_fd((pid_t)req->pid, (int)req->data.args[0]);
 	if (fd < 0)
 		return;
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &ol) == 0)
@@ -196,7 +174,7 @@ static int refused(const struct sbx_jail *j, const struct seccomp_notif *req)
 			return nr == SYS_clone3 ? ENOSYS : EPERM;
 	switch (nr) {
 	case SYS_clone:
-		return (a[0] & NS_FLAGS) ? EPERM : 0;
+		return (a[0] & SBX_NS_FLAGS) ? EPERM : 0;
 	case SYS_ioctl:
 		low = (uint32_t)a[1];
 		return low == TIOCSTI || low == TIOCLINUX ? EPERM : 0;

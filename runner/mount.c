@@ -126,8 +126,7 @@ static int add_link(struct sbx_plan *pl, const char *path, const char *target,
 	return 0;
 }
 
-/* Is path at or below dir? */
-static int under(const char *path, const char *dir)
+int sbx_path_under(const char *path, const char *dir)
 {
 	size_t n = strlen(dir);
 
@@ -143,7 +142,7 @@ static int visible(const struct sbx_plan *pl, const char *path)
 	int seen = 0;
 
 	for (size_t i = 0; i < pl->nbinds; i++)
-		if (under(path, pl->binds[i].dst))
+		if (sbx_path_under(path, pl->binds[i].dst))
 			seen = pl->binds[i].kind == SBX_MNT_BIND &&
 			       pl->binds[i].is_dir;
 	return seen;
@@ -222,8 +221,9 @@ int sbx_mount_plan(struct sbx_plan *pl, const char *program,
 		}
 		/* the policy parser refuses these already; a symlink may
 		 * still lead there */
-		if (under(buf, "/proc") || under(buf, "/sys") ||
-		    under(buf, "/dev")) {
+		if (sbx_path_under(buf, "/proc") ||
+		    sbx_path_under(buf, "/sys") ||
+		    sbx_path_under(buf, "/dev")) {
 			sbx_fail(err, EPERM, "%s: leads into the host's %s",
 				 p->paths[i].path, buf);
 			goto fail;

@@ -52,8 +52,7 @@ int sbx_netguard_handles(const struct sbx_policy *p, int nr)
 	return sbx_strv_has(&p->syscalls, name);
 }
 
-/* Copy len bytes of the plugin's memory; 0, or -errno. */
-static int peek(pid_t pid, void *dst, unsigned long src, size_t len)
+int sbx_peek(pid_t pid, void *dst, unsigned long src, size_t len)
 {
 	struct iovec local = { dst, len };
 	struct iovec remote = { (void *)src, len };
@@ -63,6 +62,17 @@ static int peek(pid_t pid, void *dst, unsigned long src, size_t len)
 	if (process_vm_readv(pid, &local, 1, &remote, 1, 0) != (ssize_t)len)
 		return -EFAULT;
 	return 0;
+}
+
+int sbx_plugin_fd(pid_t pid, int fd)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), dup;
+
+	if (pidfd < 0)
+		return -1;
+	dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	close(pidfd);
+	return dup;
 }
 
 static int poke(pid_t pid, unsigned long dst, const void *src, size_t len)
@@ -83,7 +93,7 @@ static int port_listed(const struct sbx_ports *pp, unsigned int port)
 	return 0;
 }
 
-static int loopback_addr(const struct sockaddr_storage *ss)
+int sbx_addr_loopback(const struct sockaddr_storage *ss)
 {
 	if (ss->ss_family == AF_INET) {
 		const struct sockaddr_in *in = (const void *)ss;
@@ -146,7 +156,7 @@ static int dest_ok(const struct sbx_policy *p, int fd,
 	}
 	if (binding)
 		return port == 0 ? 0 : -EPERM;
-	if (p->net == SBX_NET_LOOPBACK && !loopback_addr(ss))
+	if (p->net == SBX_NET_LOOPBACK && !sbx_addr_loopback(ss))
 		return -EPERM;
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &ol) < 0)
 		return -errno;
@@ -167,7 +177,7 @@ static int peek_addr(pid_t pid, unsigned long ptr, unsigned long len,
 		return -EINVAL;
 	memset(ss, 0, sizeof(*ss));
 	*sl = (socklen_t)len;
-	return peek(pid, ss, ptr, len);
+	return sbx_peek(pid, ss, ptr, len);
 }
 
 /* Gather a message's data into data[]; returns its length or -errno. */
@@ -179,14 +189,14 @@ static long peek_iov(pid_t pid, unsigned long iov_ptr, size_t iovlen)
 
 	if (iovlen > GUARD_IOV_MAX)
 		return -EMSGSIZE;
-	rc = peek(pid, iov, iov_ptr, iovlen * sizeof(*iov));
+	rc = sbx_peek(pid, iov, iov_ptr, iovlen * sizeof(*iov));
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < iovlen; i++) {
 		if (iov[i].iov_len > sizeof(data) - total)
 			return -EMSGSIZE;
-		rc = peek(pid, data + total, (unsigned long)iov[i].iov_base,
-			  iov[i].iov_len);
+		rc = sbx_peek(pid, data + total, (unsigned long)iov[i].iov_base,
+			      iov[i].iov_len);
 		if (rc < 0)
 			return rc;
 		total += iov[i].iov_len;
@@ -205,7 +215,7 @@ static long send_msg(const struct sbx_policy *p, pid_t pid, int fd,
 	long n;
 	int rc;
 
-	rc = peek(pid, &mh, ptr, sizeof(mh));
+	rc = sbx_peek(pid, &mh, ptr, sizeof(mh));
 	if (rc < 0)
 		return rc;
 	/* Descriptors passed over the host's network stack: no. */
@@ -257,7 +267,7 @@ static long guard(const struct sbx_policy *p, const struct seccomp_notif *req,
 			return rc;
 		if (a[2] > sizeof(data))
 			return -EMSGSIZE;
-		rc = peek(pid, data, a[1], a[2]);
+		rc = sbx_peek(pid, data, a[1], a[2]);
 		if (rc < 0)
 			return rc;
 		n = sendto(fd, data, a[2], (int)a[3], (struct sockaddr *)&ss,
@@ -293,17 +303,12 @@ void sbx_netguard_serve(const struct sbx_policy *p, int listener,
 			const struct seccomp_notif *req)
 {
 	struct seccomp_notif_resp resp;
-	int pidfd, fd = -1;
 	long rc = -EBADF;
+	int fd;
 
 	memset(&resp, 0, sizeof(resp));
 	resp.id = req->id;
-	pidfd = (int)syscall(SYS_pidfd_open, (pid_t)req->pid, 0);
-	if (pidfd >= 0) {
-		fd = (int)syscall(SYS_pidfd_getfd, pidfd,
-				  (int)req->data.args[0], 0);
-		close(pidfd);
-	}
+	fd = sbx_plugin_fd((pid_t)req->pid, (int)req->data.args[0]);
 	/* The pid may have been reused between the call and our look:
 	 * only act for a notification the kernel still holds. */
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0) {
