@@ -34,7 +34,7 @@ int sbx_policy_default(struct sbx_policy *p, struct sbx_error *err)
 	p->uid = 65534;
 	p->gid = 65534;
 	p->sysdefault = SBX_SYS_KILL;
-	p->verdicts = SBX_CMD_ALL;
+	p->verdicts = SBX_CMD_DEFAULT;
 	p->fail = SBX_FAIL_DEFER;
 	/* Names this architecture lacks stay listed (the filter skips
 	 * them): checking each one costs libseccomp a linear search. */

@@ -36,6 +36,12 @@ enum sbx_cmd {
 	SBX_CMD_C = 1u << 12, /* change the last MAIL/RCPT address */
 	SBX_CMD_P = 1u << 13, /* print a line to the client */
 	SBX_CMD_ALL = (1u << 14) - 1,
+	/* What a plugin may print without a `verdicts` line: everything but
+	 * what widens what qmail-smtpd accepts. A skips every later plugin of
+	 * the session (a recipient check, say); O skips qmail's own checks
+	 * (at RCPT: rcpthosts, so the host relays). A policy grants them by
+	 * name. */
+	SBX_CMD_DEFAULT = SBX_CMD_ALL & ~(SBX_CMD_A | SBX_CMD_O),
 };
 
 /* What the SMTP client sees when a plugin fails (cannot start, crashes,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -149,6 +150,10 @@ int main(int argc, char **argv)
 	int status = 111;
 
 	open_std_fds();
+	/* Started by qmail-smtpd (or qmail-spp 0.42's sh -c, which execs
+	 * us): when it dies nobody reads the verdict, so we and the sandbox
+	 * (its init has the same signal) go at once. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* qmail-spp stops reading at the first terminal verdict: a closed
 	 * pipe must not cost us the report line. */
 	signal(SIGPIPE, SIG_IGN);

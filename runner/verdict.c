@@ -42,52 +42,107 @@ static const struct cmd_info cmd_table[] = {
 
 #define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
 
-/* Variables that change how qmail-smtpd, qmail-spp, the queue program, the
- * dynamic loader, libc or a script interpreter behave. A plugin setting
- * them would steer the rest of the session or run code in later plugins. */
+/* Variables a plugin may never set or unset with S/U unless its policy
+ * lists them in `setvars` (LD_* not even then): they change how
+ * qmail-smtpd, the queue program, the dynamic loader, libc, a shell or an
+ * interpreter behave, so a plugin setting them would steer the rest of the
+ * session or run code in later plugins under their (wider) policies. Built
+ * from the sources of truth, one group per source; documented in spp-run(8).
+ */
 static const char *const refused_names[] = {
-	"PATH",
-	"IFS",
+	/* qmail-smtpd, qmail-spp and its dialects, spp-sandbox */
 	"RELAYCLIENT",
 	"NOSPP",
+	"ENABLE_SPP",
 	"SPPCONFFILE",
-	"SPPPOLICYDIR", /* which policies later plugins run under */
-	"SPPRUN", /* which runner starts them */
 	"DATABYTES",
-	"HOME",
-	"SHELL",
+	"REQUIRE_AUTH",
+	"FORCETLS",
+	"DENY_TLS",
+	"SMTPS",
+	"MAXRCPT",
+	"SPFBEHAVIOR",
+	/* glibc: the variables ld.so drops for setuid programs
+	 * (sysdeps/generic/unsecvars.h), and the resolver's */
+	"GCONV_PATH",
+	"GETCONF_DIR",
+	"GLIBC_TUNABLES",
+	"HOSTALIASES",
+	"LOCALDOMAIN",
+	"LOCPATH",
+	"MALLOC_TRACE",
+	"NIS_PATH",
+	"NLSPATH",
+	"RESOLV_HOST_CONF",
+	"RES_OPTIONS",
+	"TMPDIR",
+	"TZDIR",
+	"TZ",
+	/* POSIX sh, bash, dash, ksh: read at startup or on every command */
+	"PATH",
+	"IFS",
 	"ENV",
 	"BASH_ENV",
+	"SHELLOPTS",
+	"BASHOPTS",
 	"CDPATH",
-	"TMPDIR",
-	"GCONV_PATH",
-	"GLIBC_TUNABLES",
-	"LOCPATH",
-	"NLSPATH",
-	"HOSTALIASES",
-	"RES_OPTIONS",
-	"LOCALDOMAIN",
-	"TZDIR",
-	"MALLOC_CHECK_",
-	"PERL5LIB",
-	"PERL5OPT",
-	"PERLLIB",
-	"PYTHONPATH",
-	"PYTHONHOME",
-	"PYTHONSTARTUP",
-	"RUBYOPT",
-	"RUBYLIB",
-	"NODE_OPTIONS",
+	"GLOBIGNORE",
+	"PS1",
+	"PS2",
+	"PS3",
+	"PS4",
+	"PROMPT_COMMAND",
+	"FPATH",
+	"EXECIGNORE",
+	"POSIXLY_CORRECT",
+	"HISTFILE",
+	"INPUTRC",
+	"HOME",
+	"SHELL",
+	"MAIL",
+	"MAILPATH",
+	"MAILCHECK",
+	"HOSTFILE",
+	"TERMINFO",
+	"TERMINFO_DIRS",
+	/* interpreters and runtimes */
+	"JAVA_TOOL_OPTIONS",
+	"_JAVA_OPTIONS",
+	"JDK_JAVA_OPTIONS",
+	"CLASSPATH",
+	"PHPRC",
+	"PHP_INI_SCAN_DIR",
+	"TCLLIBPATH",
+	"R_PROFILE",
+	/* libraries: TLS, HTTP clients, Kerberos */
+	"SSLKEYLOGFILE",
+	"CURL_CA_BUNDLE",
+	"CURL_HOME",
+	"REQUESTS_CA_BUNDLE",
+	"WGETRC",
+	/* programs that run other programs */
+	"EDITOR",
+	"VISUAL",
+	"PAGER",
+	"BROWSER",
 	NULL,
 };
 
-/* Whole families: TCP* (tcpserver's view of the client), QMAIL* (queue
- * program and friends), SMTPAUTH* (who authenticated), BASH_FUNC_*
- * (exported shell functions), PERL5* and PYTHON* (interpreter hooks such
- * as PERL5DB or PYTHONBREAKPOINT), SPPSANDBOX* (our own settings). */
+/* Whole families. qmail and its patches: TCP* (tcpserver's view of the
+ * client), QMAIL* (queue program), SMTPAUTH* (who authenticated), SPP*
+ * (our own and qmail-spp's settings), CHKUSER_* and SPF* (recipient and
+ * checks of the patched trees), SIMSCAN* (the queue's scanner). libc:
+ * LD_* (never, see below), MALLOC_*, GLIBC_*, GCONV*. Shells: BASH_*
+ * (BASH_FUNC_* exported functions, BASH_XTRACEFD, BASH_LOADABLES_PATH).
+ * Interpreters: PERL* (PERL5OPT with PERL5DB runs code), PYTHON*, RUBY*,
+ * GEM_*, NODE_*, LUA_*, JAVA*. Libraries: OPENSSL_*, SSL_* (certificate
+ * stores), GNUTLS_*, KRB5*. Any *_proxy name, in either case, is matched
+ * apart (proxy_name()). */
 static const char *const refused_prefixes[] = {
-	"TCP",	 "QMAIL",  "SMTPAUTH",	 "BASH_FUNC_",
-	"PERL5", "PYTHON", "SPPSANDBOX", NULL,
+	"TCP",	    "QMAIL",   "SMTPAUTH", "SPP",   "CHKUSER_", "SIMSCAN",
+	"LD_",	    "MALLOC_", "GLIBC_",   "GCONV", "BASH_",	"PERL",
+	"PYTHON",   "RUBY",    "GEM_",	   "NODE_", "LUA_",	"JAVA",
+	"OPENSSL_", "SSL_",    "GNUTLS_",  "KRB5",  NULL,
 };
 
 static int is_digit(unsigned char c)
@@ -117,6 +172,26 @@ static int is_name(const char *s, size_t len, const char *name)
 	return strlen(name) == len && memcmp(s, name, len) == 0;
 }
 
+/* http_proxy, HTTPS_PROXY, all_proxy, ...: libcurl, wget, Perl's LWP and
+ * Python's urllib take them from the environment, in either case. */
+static int proxy_name(const char *s, size_t len)
+{
+	static const char suffix[] = "_proxy";
+	size_t n = sizeof(suffix) - 1;
+
+	if (len < n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[len - n + i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != suffix[i])
+			return 0;
+	}
+	return 1;
+}
+
 /* setvars holds NUL-terminated names while NAME is a slice of the line. */
 static int strv_has_slice(const struct sbx_strv *sv, const char *s, size_t len)
 {
@@ -144,6 +219,8 @@ int sbx_verdict_var_refused(const char *name, size_t len,
 		refused = is_name(name, len, refused_names[i]);
 	for (i = 0; refused_prefixes[i] && !refused; i++)
 		refused = has_prefix(name, len, refused_prefixes[i]);
+	if (!refused)
+		refused = proxy_name(name, len);
 	if (refused && strv_has_slice(setvars, name, len))
 		refused = 0;
 	return refused;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,12 +46,18 @@ static void close_from_3(void)
 /* The child: stdin /dev/null, stdout the pipe, stderr as it is. Both
  * descriptors are first copied above 2 so that neither can be clobbered by
  * the other's dup2 when qmail-smtpd runs with 0 or 1 closed. */
-static void child(int wfd, int nullfd, const char *path, char *const argv[],
-		  char *const envp[])
+static void child(pid_t parent, int wfd, int nullfd, const char *path,
+		  char *const argv[], char *const envp[])
 {
 	int out = fcntl(wfd, F_DUPFD, 3);
 	int in = fcntl(nullfd, F_DUPFD, 3);
 
+	/* When qmail-smtpd dies (the client is gone, or it was killed),
+	 * nobody will read the verdict: spp-run goes too, and with it the
+	 * sandbox (its init has the same death signal). The signal survives
+	 * execve; the check catches a parent that died before the prctl. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(EXEC_FAILED);
 	if (out < 0 || in < 0 || dup2(out, 1) < 0 || dup2(in, 0) < 0)
 		_exit(EXEC_FAILED);
 	close_from_3();
@@ -117,7 +124,7 @@ int spp_runner_run(const struct spp_run_req *req, struct spp_run_reply *rep)
 	const char *argv[12];
 	size_t n = 0;
 	int p[2] = { -1, -1 }, nullfd = -1, status, lost = 0, rc, e;
-	pid_t pid;
+	pid_t pid, self = getpid();
 
 	memset(rep, 0, sizeof(*rep));
 	rep->status = -1;
@@ -155,7 +162,7 @@ int spp_runner_run(const struct spp_run_req *req, struct spp_run_reply *rep)
 		return fail(rep, "fork", e);
 	}
 	if (pid == 0)
-		child(p[1], nullfd, req->spprun, (char *const *)argv,
+		child(self, p[1], nullfd, req->spprun, (char *const *)argv,
 		      req->envp);
 	close(p[1]);
 	close(nullfd);

@@ -57,6 +57,7 @@ static struct {
 	unsigned long rcptcount, rcptcountall;
 	char *spprun;
 	int addr_changed; /* a C during this RCPT */
+	int failed; /* the last plugin run failed (spp-run said so) */
 } st;
 
 static int buf_add(struct buf *b, const char *s, size_t n)
@@ -141,6 +142,7 @@ static void warn(enum event ev, const struct plugin *pl, const char *what)
  * since only spp-run reads policies. */
 static int temp_fail(const char *why)
 {
+	st.failed = 1;
 	spp_glue_out("451 qmail-spp failure: ");
 	spp_glue_out(why);
 	spp_glue_out(" (#4.3.0)\r\n");
@@ -564,6 +566,8 @@ static int run_plugin(enum event ev, const struct plugin *pl,
 	}
 	r = apply_output(ev, pl, rep.out, rep.len, addrenv);
 	free(rep.out);
+	/* 100 and 111 come with the policy's failure verdict, if any */
+	st.failed = rep.status != 0 && r == SPP_REJECT;
 	return r;
 }
 
@@ -574,6 +578,7 @@ static int run_section(enum event ev, const char *addrenv)
 {
 	const struct section *sec = &st.sec[ev];
 
+	st.failed = 0;
 	if (!st.run)
 		return SPP_CONTINUE;
 	if (addrenv && spp_glue_setenv(addrenv, spp_glue_addr()) < 0)
@@ -609,7 +614,15 @@ static int set_count(const char *name, unsigned long n)
 
 int spp_connect(void)
 {
-	return run_section(EV_CONNECT, NULL);
+	int r = run_section(EV_CONNECT, NULL);
+
+	/* Deviation: 0.42 only replaced the greeting and went on with the
+	 * session, so a failed [connection] plugin (a DNSBL check that timed
+	 * out, say) let the client send mail anyway. A failure reply now
+	 * ends the session, as R would. */
+	if (r == SPP_REJECT && st.failed)
+		return drop();
+	return r;
 }
 
 int spp_helo(const char *arg)

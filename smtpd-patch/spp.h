@@ -36,8 +36,11 @@ enum spp_result {
 int spp_init(void);
 
 /* Run [connection] plugins. SPP_REJECT means a plugin printed the
- * greeting's replacement (E) or failed: qmail-smtpd skips its 220 greeting
- * and carries on with the session, as 0.42 did. */
+ * greeting's replacement (E): qmail-smtpd skips its 220 greeting and
+ * carries on with the session, as 0.42 did. A plugin that failed (its
+ * failure reply was printed, or the runner failed) ends the session as R
+ * does: spp_glue_flush(), spp_glue_drop(), then SPP_REJECT if that
+ * returns. */
 int spp_connect(void);
 
 /* Set SMTPHELOHOST to arg (borrowed), run [helo] plugins. */

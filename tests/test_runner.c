@@ -333,7 +333,10 @@ START_TEST(test_sbx_policy_default_verdicts_fail)
 	struct sbx_policy p;
 
 	ck_assert_int_eq(sbx_policy_default(&p, &err), 0);
-	ck_assert_uint_eq(p.verdicts, SBX_CMD_ALL);
+	ck_assert_uint_eq(p.verdicts, SBX_CMD_DEFAULT);
+	/* least privilege: nothing that makes qmail-smtpd accept more */
+	ck_assert_uint_eq(p.verdicts & (SBX_CMD_A | SBX_CMD_O), 0);
+	ck_assert_uint_eq(p.verdicts | SBX_CMD_A | SBX_CMD_O, SBX_CMD_ALL);
 	ck_assert_uint_eq(p.setvars.n, 0);
 	ck_assert_int_eq(p.fail, SBX_FAIL_DEFER);
 	ck_assert_ptr_null(p.fail_text);
