@@ -153,6 +153,7 @@ static int guard_rule(scmp_filter_ctx ctx, const struct sbx_policy *p,
 }
 
 static scmp_filter_ctx build_filter(const struct sbx_policy *p,
+				    unsigned int handoff_fd,
 				    struct sbx_error *err)
 {
 	uint32_t dflt = p->sysdefault == SBX_SYS_EPERM ? SCMP_ACT_ERRNO(EPERM) :
@@ -223,11 +224,11 @@ static scmp_filter_ctx build_filter(const struct sbx_policy *p,
 		}
 	}
 	/* The hand-over of the listener descriptor to init, on the
-	 * descriptor numbered like the policy's file limit: one the plugin
+	 * descriptor numbered like the plugin's file limit: one the plugin
 	 * can never hold (descriptors stay below RLIMIT_NOFILE). */
 	if (p->net != SBX_NET_NONE || !sbx_strv_has(&p->syscalls, "sendmsg")) {
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 1,
-				      SCMP_A0(SCMP_CMP_EQ, p->files, 0));
+				      SCMP_A0(SCMP_CMP_EQ, handoff_fd, 0));
 		if (rc < 0) {
 			sbx_fail(err, -rc, "seccomp: rule for sendmsg: %s",
 				 strerror(-rc));
@@ -330,10 +331,10 @@ uint64_t sbx_filter_fingerprint(const struct sbx_policy *p)
 	return h;
 }
 
-int sbx_filter_build(const struct sbx_policy *p, struct sbx_bpf *out,
-		     struct sbx_error *err)
+int sbx_filter_build(const struct sbx_policy *p, unsigned int handoff_fd,
+		     struct sbx_bpf *out, struct sbx_error *err)
 {
-	scmp_filter_ctx ctx = build_filter(p, err);
+	scmp_filter_ctx ctx = build_filter(p, handoff_fd, err);
 	int rc;
 
 	if (!ctx)
@@ -350,8 +351,10 @@ int sbx_filter_compile(struct sbx_jail *j, struct sbx_error *err)
 	const struct sbx_filter_cache *c = &sbx_default_filter;
 	size_t size;
 
-	if (!c || c->fingerprint != sbx_filter_fingerprint(j->pol))
-		return sbx_filter_build(j->pol, &j->bpf, err);
+	/* the cache's hand-over descriptor is the policy's file limit */
+	if (!c || c->fingerprint != sbx_filter_fingerprint(j->pol) ||
+	    j->nofile != j->pol->files)
+		return sbx_filter_build(j->pol, j->nofile, &j->bpf, err);
 	size = c->len * sizeof(*c->insns);
 	j->bpf.insns = malloc(size);
 	if (!j->bpf.insns)
@@ -387,6 +390,37 @@ struct bpf_file {
 
 static const char bpf_magic[8] = "sppbpf1";
 
+/* Is the directory of path writable only by its owner, root or us? In
+ * one that others can write, they could swap the filter or plant links. */
+static int dir_private(const char *path, struct sbx_error *err)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	size_t n;
+
+	if (!slash) {
+		dir[0] = '.';
+		n = 1;
+	} else {
+		n = slash == path ? 1 : (size_t)(slash - path);
+		if (n >= sizeof(dir))
+			return sbx_fail(err, ENAMETOOLONG, "%s: name too long",
+					path);
+		memcpy(dir, path, n);
+	}
+	dir[n] = '\0';
+	if (stat(dir, &st) < 0)
+		return sbx_fail(err, errno, "%s: %s", dir, strerror(errno));
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return sbx_fail(err, EPERM,
+				"%s: directory writable by others: refusing "
+				"to write a filter there",
+				dir);
+	return 0;
+}
+
 int sbx_filter_save(const struct sbx_policy *p, const char *path,
 		    struct sbx_error *err)
 {
@@ -396,9 +430,10 @@ int sbx_filter_save(const struct sbx_policy *p, const char *path,
 	size_t size;
 	int fd, rc = -1;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
 		return sbx_fail(err, ENAMETOOLONG, "%s: name too long", path);
-	if (sbx_filter_build(p, &bpf, err) < 0)
+	if (dir_private(path, err) < 0 ||
+	    sbx_filter_build(p, (unsigned int)p->files, &bpf, err) < 0)
 		return -1;
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, bpf_magic, sizeof(h.magic));
@@ -406,12 +441,15 @@ int sbx_filter_save(const struct sbx_policy *p, const char *path,
 	h.arch = seccomp_arch_native();
 	h.len = bpf.len;
 	size = bpf.len * sizeof(*bpf.insns);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* A fresh name, created with O_EXCL: never a file or link that
+	 * someone left in our way. */
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		sbx_fail(err, errno, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	if (write(fd, &h, sizeof(h)) != (ssize_t)sizeof(h) ||
+	if (fchmod(fd, 0644) < 0 ||
+	    write(fd, &h, sizeof(h)) != (ssize_t)sizeof(h) ||
 	    write(fd, bpf.insns, size) != (ssize_t)size || fsync(fd) < 0) {
 		sbx_fail(err, errno, "%s: write: %s", tmp, strerror(errno));
 		close(fd);
@@ -462,7 +500,7 @@ int sbx_jail_load_filter(struct sbx_jail *j, const char *path,
 		return sbx_fail(err, EINVAL, "%s: not a compiled filter", path);
 	}
 	if (h.fingerprint != sbx_filter_fingerprint(j->pol) ||
-	    h.arch != seccomp_arch_native()) {
+	    h.arch != seccomp_arch_native() || j->nofile != j->pol->files) {
 		close(fd);
 		return 1; /* the policy changed since: compile afresh */
 	}

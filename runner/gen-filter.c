@@ -14,7 +14,7 @@ int main(void)
 	struct sbx_bpf bpf = { NULL, 0 };
 
 	if (sbx_policy_default(&p, &err) < 0 ||
-	    sbx_filter_build(&p, &bpf, &err) < 0) {
+	    sbx_filter_build(&p, (unsigned int)p.files, &bpf, &err) < 0) {
 		fprintf(stderr, "gen-filter: fatal: %s\n", err.msg);
 		return 111;
 	}

@@ -22,6 +22,11 @@ struct sbx_jail {
 	const struct sbx_policy *pol;
 	struct sbx_bpf bpf; /* the seccomp filter, compiled */
 	int privileged; /* geteuid() == 0 at jail creation */
+	/* The plugin's RLIMIT_NOFILE, and the number of the descriptor that
+	 * hands the filter's listener to init (one the plugin can never
+	 * hold): the policy's `files`, or one less than the caller's hard
+	 * limit when that is lower. */
+	unsigned int nofile;
 	uid_t uid; /* identity inside; mapped 1:1 to the host */
 	gid_t gid;
 	uid_t host_uid;
@@ -137,9 +142,10 @@ int sbx_addr_loopback(const struct sockaddr_storage *ss);
 /* filter.c */
 /* Fingerprint of everything the filter depends on in a policy. */
 uint64_t sbx_filter_fingerprint(const struct sbx_policy *p);
-/* Compile with libseccomp into out->insns (caller frees). */
-int sbx_filter_build(const struct sbx_policy *p, struct sbx_bpf *out,
-		     struct sbx_error *err);
+/* Compile with libseccomp into out->insns (caller frees); handoff_fd is
+ * the descriptor the child may sendmsg the listener on (jail->nofile). */
+int sbx_filter_build(const struct sbx_policy *p, unsigned int handoff_fd,
+		     struct sbx_bpf *out, struct sbx_error *err);
 /* The jail's filter: ahead-of-time when it matches, else compiled. */
 int sbx_filter_compile(struct sbx_jail *j, struct sbx_error *err);
 void sbx_filter_free(struct sbx_jail *j);

@@ -239,7 +239,9 @@ void sbx_jail_free(struct sbx_jail *j);
 int sbx_jail_load_filter(struct sbx_jail *j, const char *path,
 			 struct sbx_error *err);
 /* Compile the policy's filter and write it to path (mode 0644), for
- * spp-policy compile. Returns 0, or -1 with *err. */
+ * spp-policy compile: through a new temporary file (O_EXCL) renamed over
+ * path, and only in a directory that nobody but its owner (root or us)
+ * can write (EPERM otherwise). Returns 0, or -1 with *err. */
 int sbx_filter_save(const struct sbx_policy *p, const char *path,
 		    struct sbx_error *err);
 

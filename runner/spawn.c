@@ -26,6 +26,7 @@
 struct sbx_jail *sbx_jail_new(const struct sbx_policy *p, struct sbx_error *err)
 {
 	struct sbx_jail *j = calloc(1, sizeof(*j));
+	struct rlimit nofile;
 
 	if (!j) {
 		sbx_fail(err, ENOMEM, "jail: out of memory");
@@ -37,6 +38,23 @@ struct sbx_jail *sbx_jail_new(const struct sbx_policy *p, struct sbx_error *err)
 	if (p->files < SBX_FD_FIRST_FREE + 1 || p->files > 1048576) {
 		sbx_fail(err, EINVAL, "jail: files limit %llu out of range",
 			 (unsigned long long)p->files);
+		goto fail;
+	}
+	if (getrlimit(RLIMIT_NOFILE, &nofile) < 0) {
+		sbx_fail(err, errno, "jail: getrlimit: %s", strerror(errno));
+		goto fail;
+	}
+	/* Under a lower hard limit (`ulimit -n 64` with `files 64`) the
+	 * hand-over descriptor must still fit: the plugin gets one less. */
+	j->nofile = (unsigned int)p->files;
+	if (nofile.rlim_max != RLIM_INFINITY && nofile.rlim_max <= j->nofile)
+		j->nofile = (unsigned int)nofile.rlim_max - 1;
+	if (j->nofile < SBX_FD_FIRST_FREE + 1) {
+		sbx_fail(err, EMFILE,
+			 "jail: the caller's hard file limit (%llu) leaves no "
+			 "room for the sandbox (it needs %d)",
+			 (unsigned long long)nofile.rlim_max,
+			 SBX_FD_FIRST_FREE + 2);
 		goto fail;
 	}
 	j->host_uid = geteuid();
@@ -68,8 +86,8 @@ int sbx_jail_set_learn(struct sbx_jail *j, int on, struct sbx_error *err)
 {
 	struct sbx_bpf bpf = { NULL, 0 };
 
-	if (on ? sbx_filter_build_learn(j->pol->files, &bpf, err) < 0 :
-		 sbx_filter_build(j->pol, &bpf, err) < 0)
+	if (on ? sbx_filter_build_learn(j->nofile, &bpf, err) < 0 :
+		 sbx_filter_build(j->pol, j->nofile, &bpf, err) < 0)
 		return -1;
 	sbx_filter_free(j);
 	j->bpf = bpf;
@@ -190,7 +208,7 @@ static void handoff(int sock, enum sbx_msg_type type, int e, const int *fds,
 static void __attribute__((noreturn))
 plugin_main(const struct sbx_plan *pl, int sock)
 {
-	int hfd = (int)pl->jail->pol->files;
+	int hfd = (int)pl->jail->nofile;
 	struct rlimit nofile;
 	sigset_t none;
 	int listener;
@@ -447,7 +465,7 @@ static int prepare(struct sbx_plan *pl, struct sbx_error *err)
 		{ RLIMIT_AS, &pl->rl_as, (rlim_t)p->memory },
 		/* +1: init runs under the same uid and counts */
 		{ RLIMIT_NPROC, &pl->rl_nproc, (rlim_t)p->procs + 1 },
-		{ RLIMIT_NOFILE, &pl->rl_nofile, (rlim_t)p->files },
+		{ RLIMIT_NOFILE, &pl->rl_nofile, (rlim_t)pl->jail->nofile },
 		{ RLIMIT_FSIZE, &pl->rl_fsize, (rlim_t)p->fsize },
 	};
 

@@ -1101,8 +1101,9 @@ static void compile(struct sbx_jail *j, const struct sbx_policy *p)
 
 	memset(j, 0, sizeof(*j));
 	j->pol = p;
-	ck_assert_msg(sbx_filter_build(p, &j->bpf, &err) == 0, "build: %s",
-		      err.msg);
+	ck_assert_msg(sbx_filter_build(p, (unsigned int)p->files, &j->bpf,
+				       &err) == 0,
+		      "build: %s", err.msg);
 	ck_assert_ptr_nonnull(j->bpf.insns);
 	ck_assert_uint_gt(j->bpf.len, 0);
 	ck_assert_uint_le(j->bpf.len, BPF_MAXINSNS);
@@ -1602,8 +1603,9 @@ static void compile_matches_build(const struct sbx_policy *p)
 	j.pol = p;
 	ck_assert_msg(sbx_filter_compile(&j, &err) == 0, "compile: %s",
 		      err.msg);
-	ck_assert_msg(sbx_filter_build(p, &built, &err) == 0, "build: %s",
-		      err.msg);
+	ck_assert_msg(sbx_filter_build(p, (unsigned int)p->files, &built,
+				       &err) == 0,
+		      "build: %s", err.msg);
 	ck_assert_uint_eq(j.bpf.len, built.len);
 	ck_assert_mem_eq(j.bpf.insns, built.insns,
 			 built.len * sizeof(*built.insns));
