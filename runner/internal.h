@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/capability.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "sbx.h"
@@ -56,7 +57,12 @@ enum sbx_mnt_kind {
  * by init in order. */
 struct sbx_bind {
 	enum sbx_mnt_kind kind;
-	const char *src; /* BIND: host path, resolved by the parent */
+	/* BIND: host path resolved by the parent (no symbolic link in it),
+	 * and the object it checked there; init opens it refusing any link
+	 * and binds it only if it is still that object. */
+	const char *src;
+	dev_t dev;
+	ino_t ino;
 	const char *dst; /* absolute path inside the sandbox */
 	int is_dir;
 	int writable;
@@ -86,6 +92,8 @@ struct sbx_plan {
 	size_t nlinks;
 	char strings[16384]; /* the binds' paths */
 	size_t nstrings;
+	const char *roots[SBX_MAX_BINDS]; /* the rw paths, resolved */
+	size_t nroots;
 	struct rlimit rl_cpu, rl_as, rl_nproc, rl_nofile, rl_fsize;
 	int sync_rd, status_wr, out_wr, err_wr; /* before init renumbers */
 	double t0_ms; /* when the run began (CLOCK_MONOTONIC) */
@@ -129,6 +137,24 @@ extern const struct sbx_filter_cache sbx_default_filter __attribute__((weak));
 
 /* mount.c: is path at or below dir ("/" covers everything)? */
 int sbx_path_under(const char *path, const char *dir);
+
+/* resolve.c: how a path for a bind may be resolved. */
+struct sbx_resolve_rules {
+	uid_t trust; /* besides root, who may own what the path goes through */
+	int check_dirs; /* refuse entries of directories others can write */
+	const char *const *roots; /* resolved writable paths of the policy */
+	size_t nroots;
+};
+
+/* Resolve path (relative: to the cwd) component by component into out
+ * (PATH_MAX bytes; absolute, no symbolic link left) and lstat the result
+ * into *st. Strictly inside one of r->roots a symbolic link is refused (the
+ * plugin may have made it); elsewhere, with r->check_dirs, so is any entry
+ * of a directory that a user other than root and r->trust could change (a
+ * sticky directory: only entries they do not own). Returns 0, or -1 with
+ * *err naming the path and the step that failed. */
+int sbx_path_resolve(const char *path, const struct sbx_resolve_rules *r,
+		     char *out, struct stat *st, struct sbx_error *err);
 
 /* netguard.c, in init, on the plugin's side of a notification: */
 struct sockaddr_storage;

@@ -11,6 +11,7 @@ runner_libsbx_a_SOURCES = \
 	runner/filter.c \
 	runner/ns.c \
 	runner/mount.c \
+	runner/resolve.c \
 	runner/caps.c \
 	runner/spawn.c \
 	runner/collect.c \

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The sandbox's filesystem view: planned by the parent (paths resolved,
- * kinds checked), built by init in a private mount namespace, then made the
- * root. Sources are opened by path inside: open_tree(2) refuses mounts of
- * another mount namespace, so descriptors from the parent cannot be used. */
+/* The sandbox's filesystem view: planned by the parent (paths resolved
+ * safely, kinds checked), built by init in a private mount namespace, then
+ * made the root. Sources are opened again inside, refusing every symbolic
+ * link and checked to be what the parent saw: open_tree(2) refuses mounts
+ * of another mount namespace, so descriptors from the parent cannot be
+ * used. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/mount.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,21 +84,34 @@ static struct sbx_bind *add_step(struct sbx_plan *pl, enum sbx_mnt_kind kind,
 	return b;
 }
 
-static int add_bind(struct sbx_plan *pl, const char *src, const char *dst,
-		    int writable, int is_dev, struct sbx_error *err)
+/* A host object checked by the parent (st: its lstat), bound at dst. */
+static struct sbx_bind *add_bind(struct sbx_plan *pl, const char *src,
+				 const struct stat *st, const char *dst,
+				 int writable, struct sbx_error *err)
 {
-	struct sbx_bind *b;
+	struct sbx_bind *b = add_step(pl, SBX_MNT_BIND, dst, err);
+
+	if (!b || !(b->src = plan_str(pl, src, err)))
+		return NULL;
+	b->dev = st->st_dev;
+	b->ino = st->st_ino;
+	b->is_dir = S_ISDIR(st->st_mode);
+	b->writable = writable;
+	return b;
+}
+
+/* A fixed host path of the base view (no symbolic link in it). */
+static struct sbx_bind *add_host(struct sbx_plan *pl, const char *src,
+				 const char *dst, int writable,
+				 struct sbx_error *err)
+{
 	struct stat st;
 
-	if (stat(src, &st) < 0)
-		return sbx_fail(err, errno, "%s: %s", src, strerror(errno));
-	b = add_step(pl, SBX_MNT_BIND, dst, err);
-	if (!b || !(b->src = plan_str(pl, src, err)))
-		return -1;
-	b->is_dir = S_ISDIR(st.st_mode);
-	b->writable = writable;
-	b->is_dev = is_dev;
-	return 0;
+	if (lstat(src, &st) < 0) {
+		sbx_fail(err, errno, "%s: %s", src, strerror(errno));
+		return NULL;
+	}
+	return add_bind(pl, src, &st, dst, writable, err);
 }
 
 static int add_tmpfs(struct sbx_plan *pl, const char *dst, int writable,
@@ -157,22 +173,19 @@ static size_t depth(const char *path)
 	return d;
 }
 
-int sbx_mount_plan(struct sbx_plan *pl, const char *program,
-		   struct sbx_error *err)
+/* What programs and /bin/sh scripts need, read-only; symlinks (merged
+ * /usr) are recreated as symlinks. Learn mode shows the whole host,
+ * read-only, so the plugin finds what it looks for and the paths can be
+ * recorded. */
+static int plan_base(struct sbx_plan *pl, struct sbx_error *err)
 {
-	const struct sbx_policy *p = pl->jail->pol;
-	char buf[PATH_MAX], opts[64];
-	const char *real[SBX_MAX_BINDS];
-	size_t order[SBX_MAX_BINDS];
-	struct sbx_bind *proc;
+	char buf[PATH_MAX];
 	struct stat st;
 	ssize_t n;
 
-	/* Learn mode shows the whole host, read-only, so the plugin finds
-	 * what it looks for and the paths can be recorded. */
-	if (pl->jail->learn && add_bind(pl, "/", "/", 0, 0, err) < 0)
-		goto fail;
-	for (size_t i = 0; base_dirs[i] && !pl->jail->learn; i++) {
+	if (pl->jail->learn)
+		return add_host(pl, "/", "/", 0, err) ? 0 : -1;
+	for (size_t i = 0; base_dirs[i]; i++) {
 		if (lstat(base_dirs[i], &st) < 0)
 			continue;
 		if (S_ISLNK(st.st_mode)) {
@@ -181,56 +194,104 @@ int sbx_mount_plan(struct sbx_plan *pl, const char *program,
 				continue;
 			buf[n] = '\0';
 			if (add_link(pl, base_dirs[i], buf, err) < 0)
-				goto fail;
+				return -1;
 		} else if (S_ISDIR(st.st_mode) &&
-			   add_bind(pl, base_dirs[i], base_dirs[i], 0, 0, err) <
-				   0) {
-			goto fail;
+			   !add_bind(pl, base_dirs[i], &st, base_dirs[i], 0,
+				     err)) {
+			return -1;
 		}
 	}
-	/* Private mounts first, so that paths below them (a plugin in a
-	 * host /tmp directory) land on top. */
+	return 0;
+}
+
+/* The private mounts: a small /dev, /tmp, /proc. They come before the
+ * policy's paths, so that paths below them (a plugin in a host /tmp
+ * directory) land on top. */
+static int plan_private(struct sbx_plan *pl, struct sbx_error *err)
+{
+	const struct sbx_policy *p = pl->jail->pol;
+	struct sbx_bind *proc;
+	char opts[64];
+
 	if (add_tmpfs(pl, "/dev", 0, "mode=0755,size=64k,nr_inodes=32", err) <
 	    0)
-		goto fail;
-	for (size_t i = 0; dev_nodes[i]; i++)
-		if (add_bind(pl, dev_nodes[i], dev_nodes[i], 1, 1, err) < 0)
-			goto fail;
+		return -1;
+	for (size_t i = 0; dev_nodes[i]; i++) {
+		struct sbx_bind *b =
+			add_host(pl, dev_nodes[i], dev_nodes[i], 1, err);
+
+		if (!b)
+			return -1;
+		b->is_dev = 1; /* keep it usable (no nodev) */
+	}
 	for (size_t i = 0; i < sizeof(dev_links) / sizeof(*dev_links); i++)
 		if (add_link(pl, dev_links[i].path, dev_links[i].target, err) <
 		    0)
-			goto fail;
+			return -1;
 	snprintf(opts, sizeof(opts), "mode=1777,size=%llu,nr_inodes=4096",
 		 (unsigned long long)p->tmpfs_size);
 	if (add_tmpfs(pl, "/tmp", 1, opts, err) < 0 ||
 	    !(proc = add_step(pl, SBX_MNT_PROC, "/proc", err)))
-		goto fail;
+		return -1;
 	proc->is_dir = 1;
-	/* Parents before children, whatever the policy's order (and
-	 * symlinks resolved first): a ro dir inside a rw one must land on top
-	 * of it, and the reverse too. */
+	return 0;
+}
+
+/* Where the policy's rw paths are, for the rules of the next steps:
+ * nothing below them is followed if it is a symbolic link, since the
+ * plugin may have made it. Found here without rules; the next step
+ * resolves them again under all of them (and fails the run if one of them
+ * went through a forbidden link). */
+static int plan_writable_roots(struct sbx_plan *pl, struct sbx_error *err)
+{
+	const struct sbx_policy *p = pl->jail->pol;
+	struct sbx_resolve_rules rules = { p->owner, 0, NULL, 0 };
+	char buf[PATH_MAX];
+	struct stat st;
+
+	pl->nroots = 0;
 	for (size_t i = 0; i < p->npaths; i++) {
-		if (i >= SBX_MAX_BINDS) {
-			sbx_fail(err, E2BIG, "too many paths");
-			goto fail;
-		}
-		if (!realpath(p->paths[i].path, buf)) {
-			sbx_fail(err, errno, "%s: %s", p->paths[i].path,
-				 strerror(errno));
-			goto fail;
-		}
+		if (!p->paths[i].writable)
+			continue;
+		if (pl->nroots >= SBX_MAX_BINDS)
+			return sbx_fail(err, E2BIG, "too many paths");
+		if (sbx_path_resolve(p->paths[i].path, &rules, buf, &st, err) <
+			    0 ||
+		    !(pl->roots[pl->nroots] = plan_str(pl, buf, err)))
+			return -1;
+		pl->nroots++;
+	}
+	return 0;
+}
+
+/* The policy's ro and rw paths: resolved under the rules above, parents
+ * before children whatever the policy's order (a ro dir inside a rw one
+ * must land on top of it, and the reverse too). */
+static int plan_policy_paths(struct sbx_plan *pl, struct sbx_error *err)
+{
+	const struct sbx_policy *p = pl->jail->pol;
+	struct sbx_resolve_rules rules = { p->owner, 1, pl->roots, pl->nroots };
+	const char *real[SBX_MAX_BINDS];
+	struct stat st[SBX_MAX_BINDS];
+	size_t order[SBX_MAX_BINDS];
+	char buf[PATH_MAX];
+
+	if (p->npaths > SBX_MAX_BINDS)
+		return sbx_fail(err, E2BIG, "too many paths");
+	for (size_t i = 0; i < p->npaths; i++) {
+		if (sbx_path_resolve(p->paths[i].path, &rules, buf, &st[i],
+				     err) < 0)
+			return -1;
 		/* the policy parser refuses these already; a symlink may
 		 * still lead there */
 		if (sbx_path_under(buf, "/proc") ||
-		    sbx_path_under(buf, "/sys") ||
-		    sbx_path_under(buf, "/dev")) {
-			sbx_fail(err, EPERM, "%s: leads into the host's %s",
-				 p->paths[i].path, buf);
-			goto fail;
-		}
+		    sbx_path_under(buf, "/sys") || sbx_path_under(buf, "/dev"))
+			return sbx_fail(err, EPERM,
+					"%s: leads into the host's %s",
+					p->paths[i].path, buf);
 		real[i] = plan_str(pl, buf, err);
 		if (!real[i])
-			goto fail;
+			return -1;
 		order[i] = i;
 		for (size_t k = i;
 		     k > 0 && depth(real[order[k - 1]]) > depth(real[order[k]]);
@@ -241,43 +302,75 @@ int sbx_mount_plan(struct sbx_plan *pl, const char *program,
 			order[k - 1] = t;
 		}
 	}
-	for (size_t i = 0; i < p->npaths; i++)
-		if (add_bind(pl, real[order[i]], real[order[i]],
-			     p->paths[order[i]].writable, 0, err) < 0)
-			goto fail;
-	/* The plugin itself, read-only, where it is on the host. */
-	if (!realpath(program, pl->exec_path)) {
-		sbx_fail(err, errno, "%s: %s", program, strerror(errno));
-		goto fail;
+	for (size_t i = 0; i < p->npaths; i++) {
+		size_t k = order[i];
+
+		if (!add_bind(pl, real[k], &st[k], real[k],
+			      p->paths[k].writable, err))
+			return -1;
 	}
-	if (stat(pl->exec_path, &st) < 0 || !S_ISREG(st.st_mode)) {
-		sbx_fail(err, EACCES, "%s: not a regular file", program);
-		goto fail;
-	}
-	if (!visible(pl, pl->exec_path) &&
-	    add_bind(pl, pl->exec_path, pl->exec_path, 0, 0, err) < 0)
-		goto fail;
+	return 0;
+}
+
+/* The plugin itself, read-only, where it is on the host. Its path is the
+ * administrator's (control/smtpplugins), so links are followed wherever
+ * they are, but for those inside the policy's rw paths. */
+static int plan_program(struct sbx_plan *pl, const char *program,
+			struct sbx_error *err)
+{
+	const struct sbx_policy *p = pl->jail->pol;
+	struct sbx_resolve_rules rules = { p->owner, 0, pl->roots, pl->nroots };
+	struct stat st;
+
+	if (sbx_path_resolve(program, &rules, pl->exec_path, &st, err) < 0)
+		return -1;
+	if (!S_ISREG(st.st_mode))
+		return sbx_fail(err, EACCES, "%s: not a regular file", program);
+	if (visible(pl, pl->exec_path))
+		return 0;
+	return add_bind(pl, pl->exec_path, &st, pl->exec_path, 0, err) ? 0 : -1;
+}
+
+/* Secrets under /etc, where visible: files are covered by a nodev
+ * /dev/null (opening fails), directories by an empty read-only tmpfs. */
+static int plan_masks(struct sbx_plan *pl, struct sbx_error *err)
+{
+	struct stat st;
 
 	for (size_t i = 0; secret_files[i]; i++)
 		if (lstat(secret_files[i], &st) == 0 && S_ISREG(st.st_mode) &&
 		    visible(pl, secret_files[i]) &&
-		    add_bind(pl, "/dev/null", secret_files[i], 0, 0, err) < 0)
-			goto fail;
+		    !add_host(pl, "/dev/null", secret_files[i], 0, err))
+			return -1;
 	for (size_t i = 0; secret_dirs[i]; i++)
 		if (lstat(secret_dirs[i], &st) == 0 && S_ISDIR(st.st_mode) &&
 		    visible(pl, secret_dirs[i]) &&
 		    add_tmpfs(pl, secret_dirs[i], 0, "size=4k,nr_inodes=2",
 			      err) < 0)
-			goto fail;
-
-	if (p->workdir) {
-		snprintf(pl->workdir, sizeof(pl->workdir), "%s", p->workdir);
-	} else if (!getcwd(pl->workdir, sizeof(pl->workdir))) {
-		snprintf(pl->workdir, sizeof(pl->workdir), "/");
-	}
+			return -1;
 	return 0;
-fail:
-	return -1;
+}
+
+static void plan_workdir(struct sbx_plan *pl)
+{
+	const struct sbx_policy *p = pl->jail->pol;
+
+	if (p->workdir)
+		snprintf(pl->workdir, sizeof(pl->workdir), "%s", p->workdir);
+	else if (!getcwd(pl->workdir, sizeof(pl->workdir)))
+		snprintf(pl->workdir, sizeof(pl->workdir), "/");
+}
+
+int sbx_mount_plan(struct sbx_plan *pl, const char *program,
+		   struct sbx_error *err)
+{
+	if (plan_base(pl, err) < 0 || plan_private(pl, err) < 0 ||
+	    plan_writable_roots(pl, err) < 0 ||
+	    plan_policy_paths(pl, err) < 0 ||
+	    plan_program(pl, program, err) < 0 || plan_masks(pl, err) < 0)
+		return -1;
+	plan_workdir(pl);
+	return 0;
 }
 
 /* ---- inside the sandbox (init): no allocation, no stdio ---- */
@@ -320,26 +413,41 @@ static int setattr(int dfd, const char *path, unsigned int flags, uint64_t set)
 }
 
 /* Clone a bind source into a detached tree with its final attributes:
- * read-only recursively (submounts included), nosuid, nodev. */
+ * read-only recursively (submounts included), nosuid, nodev. The source is
+ * opened refusing every symbolic link on the way, and must still be the
+ * object the parent checked: nothing changed since redirects the bind. */
 static int capture(const struct sbx_bind *b)
 {
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
 	uint64_t set = MOUNT_ATTR_NOSUID;
-	int fd;
+	struct stat st;
+	int fd, tree;
 
-	fd = (int)syscall(SYS_open_tree, AT_FDCWD, b->src,
-			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-				  AT_SYMLINK_NOFOLLOW | AT_RECURSIVE);
-	if (fd < 0 || b->is_dev)
-		return fd; /* a device node: nothing to execute or setuid */
-	if (!b->writable)
-		set |= MOUNT_ATTR_RDONLY;
-	if (!b->is_dev)
-		set |= MOUNT_ATTR_NODEV;
-	if (setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, set) < 0) {
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, b->src, &how, sizeof(how));
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || st.st_dev != b->dev || st.st_ino != b->ino) {
 		close(fd);
+		errno = ESTALE;
 		return -1;
 	}
-	return fd;
+	tree = (int)syscall(SYS_open_tree, fd, "",
+			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				    AT_EMPTY_PATH | AT_RECURSIVE);
+	close(fd);
+	if (tree < 0 || b->is_dev)
+		return tree; /* a device node: nothing to execute or setuid */
+	if (!b->writable)
+		set |= MOUNT_ATTR_RDONLY;
+	set |= MOUNT_ATTR_NODEV;
+	if (setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, set) < 0) {
+		close(tree);
+		return -1;
+	}
+	return tree;
 }
 
 int sbx_mount_build(const struct sbx_plan *pl, const char **what)
@@ -353,11 +461,12 @@ int sbx_mount_build(const struct sbx_plan *pl, const char **what)
 	*what = "make / private";
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return -1;
-	*what = "open_tree";
-	for (size_t i = 0; i < pl->nbinds; i++)
+	for (size_t i = 0; i < pl->nbinds; i++) {
+		*what = pl->binds[i].src;
 		if (pl->binds[i].kind == SBX_MNT_BIND &&
 		    (trees[i] = capture(&pl->binds[i])) < 0)
 			goto out;
+	}
 	/* The new root is a tmpfs over /tmp of this namespace; every source
 	 * was captured above, so nothing under /tmp is shadowed. */
 	*what = "tmpfs root";

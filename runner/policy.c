@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sbx.h"
 
@@ -33,6 +34,7 @@ int sbx_policy_default(struct sbx_policy *p, struct sbx_error *err)
 	p->families = SBX_AF_UNIX | SBX_AF_INET | SBX_AF_INET6;
 	p->uid = 65534;
 	p->gid = 65534;
+	p->owner = geteuid();
 	p->sysdefault = SBX_SYS_KILL;
 	p->verdicts = SBX_CMD_DEFAULT;
 	p->fail = SBX_FAIL_DEFER;

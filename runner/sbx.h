@@ -120,6 +120,10 @@ struct sbx_policy {
 	/* identity used when spp-run runs as root (ignored otherwise) */
 	uid_t uid;
 	gid_t gid;
+	/* Besides root, who may own the directories and symbolic links that
+	 * ro/rw paths go through: the policy file's owner (pol_parse_file),
+	 * the caller for the built-in default. */
+	uid_t owner;
 
 	/* system calls */
 	struct sbx_strv syscalls; /* allowlist (names) */

@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Unit tests of the runner library's pure parts: test_runner (error.c,
 # policy.c, result.c, syscalls.c, filter.c, sbx_jail_new), test_cli (cli.c,
-# which spp-run links directly) and test_env (env.c).
+# which spp-run links directly), test_env (env.c) and test_resolve
+# (resolve.c).
 if HAVE_CHECK
-check_PROGRAMS += tests/test_runner tests/test_cli tests/test_env
-TESTS += tests/test_runner tests/test_cli tests/test_env
+check_PROGRAMS += tests/test_runner tests/test_cli tests/test_env \
+	tests/test_resolve
+TESTS += tests/test_runner tests/test_cli tests/test_env tests/test_resolve
 
 tests_test_runner_SOURCES = tests/test_runner.c
 # the build-time default filter, checked against libseccomp's output
@@ -16,6 +18,10 @@ tests_test_runner_LDADD = $(SBX_LIBS) $(CHECK_LIBS)
 tests_test_cli_SOURCES = tests/test_cli.c runner/cli.c runner/cli.h
 tests_test_cli_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_cli_LDADD = $(SBX_LIBS) $(CHECK_LIBS)
+
+tests_test_resolve_SOURCES = tests/test_resolve.c
+tests_test_resolve_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_resolve_LDADD = $(SBX_LIBS) $(CHECK_LIBS)
 
 tests_test_env_SOURCES = tests/test_env.c
 tests_test_env_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
