@@ -15,6 +15,9 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -117,9 +120,90 @@ static int allow_special(scmp_filter_ctx ctx, const struct sbx_policy *p,
 	return 1; /* not special */
 }
 
+/* Socket options a plugin may set under `network loopback` and `host`:
+ * buffers, timeouts, keepalives, error queues, Nagle. Anything else that
+ * could steer a packet past the guard's check of its destination (IPv6
+ * routing headers, IPv4 source routes and options, IP_TRANSPARENT,
+ * SO_BINDTODEVICE, multicast, sticky IPV6_PKTINFO, ...) fails with EPERM:
+ * an allowlist, so that options added to Linux later stay out too. */
+static const struct {
+	int level, name;
+} sockopt_allowed[] = {
+	{ SOL_SOCKET, SO_REUSEADDR },
+	{ SOL_SOCKET, SO_KEEPALIVE },
+	{ SOL_SOCKET, SO_LINGER },
+	{ SOL_SOCKET, SO_RCVBUF },
+	{ SOL_SOCKET, SO_SNDBUF },
+	{ SOL_SOCKET, SO_RCVLOWAT },
+	{ SOL_SOCKET, SO_OOBINLINE },
+	{ SOL_SOCKET, SO_PASSCRED },
+	{ SOL_SOCKET, SO_RCVTIMEO_OLD },
+	{ SOL_SOCKET, SO_SNDTIMEO_OLD },
+	{ SOL_SOCKET, SO_RCVTIMEO_NEW },
+	{ SOL_SOCKET, SO_SNDTIMEO_NEW },
+	{ SOL_SOCKET, SO_TIMESTAMP_OLD },
+	{ SOL_SOCKET, SO_TIMESTAMPNS_OLD },
+	{ SOL_SOCKET, SO_TIMESTAMP_NEW },
+	{ SOL_SOCKET, SO_TIMESTAMPNS_NEW },
+	{ IPPROTO_IP, IP_TOS },
+	{ IPPROTO_IP, IP_TTL },
+	{ IPPROTO_IP, IP_RECVERR },
+	{ IPPROTO_IP, IP_MTU_DISCOVER },
+	{ IPPROTO_IP, IP_RECVTTL },
+	{ IPPROTO_IP, IP_RECVTOS },
+	{ IPPROTO_IP, IP_PKTINFO }, /* receive side only: cmsgs are refused */
+	{ IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT },
+	{ IPPROTO_IPV6, IPV6_V6ONLY },
+	{ IPPROTO_IPV6, IPV6_RECVERR },
+	{ IPPROTO_IPV6, IPV6_MTU_DISCOVER },
+	{ IPPROTO_IPV6, IPV6_UNICAST_HOPS },
+	{ IPPROTO_IPV6, IPV6_TCLASS },
+	{ IPPROTO_IPV6, IPV6_RECVPKTINFO },
+	{ IPPROTO_IPV6, IPV6_RECVHOPLIMIT },
+	{ IPPROTO_IPV6, IPV6_RECVTCLASS },
+	{ IPPROTO_TCP, TCP_NODELAY },
+	{ IPPROTO_TCP, TCP_CORK },
+	{ IPPROTO_TCP, TCP_KEEPIDLE },
+	{ IPPROTO_TCP, TCP_KEEPINTVL },
+	{ IPPROTO_TCP, TCP_KEEPCNT },
+	{ IPPROTO_TCP, TCP_SYNCNT },
+	{ IPPROTO_TCP, TCP_LINGER2 },
+	{ IPPROTO_TCP, TCP_QUICKACK },
+	{ IPPROTO_TCP, TCP_USER_TIMEOUT },
+	{ IPPROTO_TCP, TCP_NOTSENT_LOWAT },
+	{ IPPROTO_UDP, UDP_CORK },
+};
+
+/* The send flags a plugin may pass under `network loopback` and `host`;
+ * MSG_DONTROUTE, MSG_ZEROCOPY and any flag Linux adds later are refused. */
+#define SEND_FLAGS_ALLOWED                                            \
+	(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE | MSG_EOR | MSG_OOB | \
+	 MSG_CONFIRM | MSG_FASTOPEN)
+
+int sbx_send_flags_ok(uint64_t flags)
+{
+	return ((uint32_t)flags & ~(uint32_t)SEND_FLAGS_ALLOWED) == 0;
+}
+
+static int allow_sockopts(scmp_filter_ctx ctx, int nr)
+{
+	int rc = 0;
+
+	for (size_t i = 0;
+	     i < sizeof(sockopt_allowed) / sizeof(*sockopt_allowed) && !rc; i++)
+		rc = seccomp_rule_add(
+			ctx, SCMP_ACT_ALLOW, nr, 2,
+			SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffff,
+				(uint32_t)sockopt_allowed[i].level),
+			SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffff,
+				(uint32_t)sockopt_allowed[i].name));
+	return rc;
+}
+
 /* Under `network loopback` and `host` the calls that name a destination
- * go to init's network guard (netguard.c), and nothing may listen. Returns
- * 1 for the other calls. */
+ * go to init's network guard (netguard.c), nothing may listen, and socket
+ * options and send flags come from allowlists (any other one goes to the
+ * guard too, which refuses it). Returns 1 for the other calls. */
 static int guard_rule(scmp_filter_ctx ctx, const struct sbx_policy *p,
 		      uint32_t dflt, int nr, const char *name)
 {
@@ -141,11 +225,17 @@ static int guard_rule(scmp_filter_ctx ctx, const struct sbx_policy *p,
 		if (strcmp(name, refused[i]) == 0)
 			return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr,
 						0);
+	/* the other options: the default action, so the guard answers
+	 * EPERM (or the filter, under `syscall-default eperm`) */
+	if (strcmp(name, "setsockopt") == 0)
+		return allow_sockopts(ctx, nr);
 	if (strcmp(name, "sendto") != 0)
 		return 1;
-	/* sendto on a connected socket names no destination */
-	rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-			      SCMP_A4(SCMP_CMP_EQ, 0, 0));
+	/* sendto on a connected socket names no destination; its flags
+	 * still come from the allowlist */
+	rc = seccomp_rule_add(
+		ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A4(SCMP_CMP_EQ, 0, 0),
+		SCMP_A3(SCMP_CMP_MASKED_EQ, ~(uint32_t)SEND_FLAGS_ALLOWED, 0));
 	if (rc == 0 && dflt != SCMP_ACT_NOTIFY)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
 				      SCMP_A4(SCMP_CMP_NE, 0, 0));

@@ -188,6 +188,10 @@ struct seccomp_notif;
 void sbx_learn_serve(const struct sbx_plan *pl, int listener,
 		     const struct seccomp_notif *req);
 
+/* filter.c: are these send(2) flags allowed under `network loopback` and
+ * `host` (no MSG_DONTROUTE, MSG_ZEROCOPY, nor any unknown flag)? */
+int sbx_send_flags_ok(uint64_t flags);
+
 /* netguard.c, in init: is this notified call one the guard performs
  * (network loopback/host, and allowed by the policy)? */
 int sbx_netguard_handles(const struct sbx_policy *p, int nr);

@@ -46,6 +46,9 @@ int sbx_netguard_handles(const struct sbx_policy *p, int nr)
 	case SYS_bind:
 		name = "bind";
 		break;
+	case SYS_setsockopt:
+		name = "setsockopt";
+		break;
 	default:
 		return 0;
 	}
@@ -114,6 +117,20 @@ int sbx_addr_loopback(const struct sockaddr_storage *ss)
 	return 0;
 }
 
+/* Multicast, or the IPv4 broadcast address? */
+static int group_addr(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET) {
+		uint32_t a =
+			ntohl(((const struct sockaddr_in *)(const void *)ss)
+				      ->sin_addr.s_addr);
+
+		return (a >> 28) == 0xe || a == 0xffffffff;
+	}
+	return IN6_IS_ADDR_MULTICAST(
+		&((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr);
+}
+
 /* May this socket reach this address? 0, or -errno. binding: only an
  * ephemeral port, so the plugin never listens on the host's network. */
 static int dest_ok(const struct sbx_policy *p, int fd,
@@ -157,6 +174,9 @@ static int dest_ok(const struct sbx_policy *p, int fd,
 	if (binding)
 		return port == 0 ? 0 : -EPERM;
 	if (p->net == SBX_NET_LOOPBACK && !sbx_addr_loopback(ss))
+		return -EPERM;
+	/* one send, many hosts: not for plugins, even under `host` */
+	if (group_addr(ss))
 		return -EPERM;
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &ol) < 0)
 		return -errno;
@@ -261,7 +281,13 @@ static long guard(const struct sbx_policy *p, const struct seccomp_notif *req,
 			     bind(fd, (struct sockaddr *)&ss, sl) :
 			     connect(fd, (struct sockaddr *)&ss, sl);
 		return rc < 0 ? -errno : 0;
+	case SYS_setsockopt:
+		return -EPERM; /* not in the filter's allowlist */
 	case SYS_sendto:
+		if (!sbx_send_flags_ok(a[3]))
+			return -EPERM;
+		if (!a[4]) /* connected, with flags the filter let pass */
+			return -EPERM;
 		rc = peek_addr(pid, a[4], a[5], &ss, &sl);
 		if (rc < 0 || (rc = dest_ok(p, fd, &ss, sl, 0)) < 0)
 			return rc;
@@ -274,12 +300,16 @@ static long guard(const struct sbx_policy *p, const struct seccomp_notif *req,
 			   sl);
 		return n < 0 ? -errno : n;
 	case SYS_sendmsg:
+		if (!sbx_send_flags_ok(a[2]))
+			return -EPERM;
 		return send_msg(p, pid, fd, a[1], (int)a[2]);
 	case SYS_sendmmsg: {
 		unsigned int vlen = a[2] > GUARD_MMSG_MAX ? GUARD_MMSG_MAX :
 							    (unsigned int)a[2];
 		unsigned int i;
 
+		if (!sbx_send_flags_ok(a[3]))
+			return -EPERM;
 		/* As many as go through; the caller sees a short count. */
 		for (i = 0; i < vlen; i++) {
 			unsigned long m = a[1] + i * sizeof(struct mmsghdr);

@@ -514,6 +514,88 @@ static int do_pairmsg(void)
 	return verdict("E550 pairmsg fd=%d ok", sv[0]);
 }
 
+/* sockopt FAMILY LEVEL NAME: setsockopt(LEVEL, NAME) with an int 1 (a
+ * larger zeroed buffer for the structured options) on a UDP socket of
+ * FAMILY (4 or 6, 't' after it for TCP). */
+static int do_sockopt(const char *fam, const char *level, const char *name)
+{
+	int af = fam[0] == '6' ? AF_INET6 : AF_INET;
+	int type = fam[1] == 't' ? SOCK_STREAM : SOCK_DGRAM;
+	char buf[64];
+	int fd = socket(af, type | SOCK_CLOEXEC, 0), one = 1;
+	socklen_t len = sizeof(one);
+	const void *val = &one;
+
+	if (fd < 0)
+		return verdict("E550 sockopt socket errno=%d", errno);
+	/* SO_BINDTODEVICE wants a name; options with a struct get zeros */
+	if ((int)num(level) == SOL_SOCKET &&
+	    (int)num(name) == SO_BINDTODEVICE) {
+		val = "lo";
+		len = 3;
+	} else if ((int)num(name) == IP_OPTIONS ||
+		   (int)num(name) == IPV6_PKTINFO) {
+		memset(buf, 0, sizeof(buf));
+		val = buf;
+		len = (int)num(name) == IP_OPTIONS ? 4 : 20;
+	}
+	if (setsockopt(fd, (int)num(level), (int)num(name), val, len) < 0)
+		return verdict("E550 sockopt errno=%d", errno);
+	return verdict("E550 sockopt ok");
+}
+
+/* rthdr6 ADDR PORT SEGMENT: an IPv6 segment routing header (type 4)
+ * through SEGMENT as a sticky option, then a datagram to [ADDR]:PORT. The
+ * header sends it to SEGMENT, whatever ADDR the guard checked. */
+static int do_rthdr6(const char *addr, const char *port, const char *seg)
+{
+	struct {
+		uint8_t nexthdr, hdrlen, type, segments_left;
+		uint8_t first_segment, flags;
+		uint16_t tag;
+		struct in6_addr segments[2];
+	} srh;
+	struct sockaddr_storage ss;
+	socklen_t sl = addr46(addr, port, &ss);
+	int fd, rc, e;
+
+	if (!sl || ss.ss_family != AF_INET6)
+		return verdict("E550 rthdr6 badaddr");
+	memset(&srh, 0, sizeof(srh));
+	srh.hdrlen = sizeof(srh.segments) / 8;
+	srh.type = 4;
+	srh.segments_left = 1;
+	srh.first_segment = 1;
+	if (inet_pton(AF_INET6, seg, &srh.segments[1]) != 1)
+		return verdict("E550 rthdr6 badseg");
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return verdict("E550 rthdr6 socket errno=%d", errno);
+	rc = setsockopt(fd, IPPROTO_IPV6, IPV6_RTHDR, &srh, sizeof(srh));
+	e = rc < 0 ? errno : 0;
+	if (sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, sl) < 0)
+		return verdict("E550 rthdr6 setsockopt=%d send errno=%d", e,
+			       errno);
+	return verdict("E550 rthdr6 setsockopt=%d sent", e);
+}
+
+/* sendflags ADDR PORT FLAGS: one UDP datagram by sendto() with FLAGS. */
+static int do_sendflags(const char *addr, const char *port, const char *flags)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = addr46(addr, port, &ss);
+	int fd;
+
+	if (!sl)
+		return verdict("E550 sendflags badaddr");
+	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return verdict("E550 sendflags socket errno=%d", errno);
+	if (sendto(fd, "x", 1, (int)num(flags), (struct sockaddr *)&ss, sl) < 0)
+		return verdict("E550 sendflags errno=%d", errno);
+	return verdict("E550 sendflags sent");
+}
+
 static int usage(void)
 {
 	fputs("enforce: usage: enforce COMMAND [ARG...]\n", stderr);
@@ -566,6 +648,12 @@ int main(int argc, char **argv)
 		return do_listen(NULL, NULL);
 	if (!strcmp(cmd, "listen") && a2 && a3)
 		return do_listen(a2, a3);
+	if (!strcmp(cmd, "sockopt") && a2 && a3 && a4)
+		return do_sockopt(a2, a3, a4);
+	if (!strcmp(cmd, "rthdr6") && a2 && a3 && a4)
+		return do_rthdr6(a2, a3, a4);
+	if (!strcmp(cmd, "sendflags") && a2 && a3 && a4)
+		return do_sendflags(a2, a3, a4);
 	if (!strcmp(cmd, "serve") && a2 && a3 && a4 && a5)
 		return do_serve(a2, a3, a4, a5);
 	return usage();
