@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pol.h"
@@ -1180,23 +1181,77 @@ fail:
 	return -1;
 }
 
-int pol_parse_file(const char *path, struct sbx_policy *p,
-		   struct sbx_error *err)
+/* Did the file's content change between the two looks? (Not its ctime:
+ * a rename over the file, as spp-policy install does, changes that of the
+ * old one while a run reads it whole.) */
+static int changed(const struct stat *a, const struct stat *b)
 {
+	return a->st_ino != b->st_ino || a->st_dev != b->st_dev ||
+	       a->st_size != b->st_size ||
+	       a->st_mtim.tv_sec != b->st_mtim.tv_sec ||
+	       a->st_mtim.tv_nsec != b->st_mtim.tv_nsec;
+}
+
+/* A policy read while an editor or `cat >` rewrites it in place must not
+ * become a wider one: refuse what is plainly not a whole file. Others
+ * must not be able to write it at all. */
+static int check_whole(const char *ename, const struct stat *before,
+		       const struct stat *after, const char *buf, size_t len,
+		       struct sbx_error *err)
+{
+	if (changed(before, after) || (off_t)len != after->st_size)
+		return sbx_fail(err, EBUSY,
+				"%s: changed while read (being written? "
+				"install policies with spp-policy install)",
+				ename);
+	if (len == 0)
+		return sbx_fail(err, EBUSY,
+				"%s: empty (being written? a policy of "
+				"defaults holds a comment)",
+				ename);
+	if (buf[len - 1] != '\n')
+		return sbx_fail(err, EBUSY,
+				"%s: no newline at the end (being written?)",
+				ename);
+	return 0;
+}
+
+int pol_read_file(const char *path, char **out, size_t *outlen, uid_t *owner,
+		  struct sbx_error *err)
+{
+	struct stat before, after;
 	char ename[128];
 	char *buf;
 	size_t len = 0;
 	int fd, r, e;
 
-	memset(p, 0, sizeof(*p));
+	*out = NULL;
+	*outlen = 0;
 	sbx_escape(ename, sizeof(ename), path, strlen(path));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		e = errno;
 		return sbx_fail(err, e, "%s: open: %s", ename, strerror(e));
 	}
+	if (fstat(fd, &before) < 0) {
+		e = errno;
+		close(fd);
+		return sbx_fail(err, e, "%s: fstat: %s", ename, strerror(e));
+	}
+	if (!S_ISREG(before.st_mode)) {
+		close(fd);
+		return sbx_fail(err, EINVAL, "%s: not a regular file", ename);
+	}
+	if ((before.st_mode & S_IWOTH) ||
+	    ((before.st_mode & S_IWGRP) && before.st_gid != 0)) {
+		close(fd);
+		return sbx_fail(err, EPERM,
+				"%s: writable by others: refusing it (chmod "
+				"go-w)",
+				ename);
+	}
 	/* One byte more than allowed, to tell "exactly the limit" from
-	 * "too large" without trusting st_size (pipes, /proc files). */
+	 * "too large". */
 	buf = malloc(POL_FILE_MAX + 1);
 	if (!buf) {
 		close(fd);
@@ -1218,9 +1273,44 @@ int pol_parse_file(const char *path, struct sbx_policy *p,
 			break;
 		len += (size_t)got;
 	}
+	r = fstat(fd, &after);
+	e = errno;
 	close(fd);
+	if (r < 0) {
+		free(buf);
+		return sbx_fail(err, e, "%s: fstat: %s", ename, strerror(e));
+	}
+	if (len > POL_FILE_MAX) {
+		free(buf);
+		return sbx_fail(err, EFBIG, "%s: larger than %d bytes", ename,
+				POL_FILE_MAX);
+	}
+	if (check_whole(ename, &before, &after, buf, len, err) < 0) {
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	*outlen = len;
+	if (owner)
+		*owner = before.st_uid;
+	return 0;
+}
+
+int pol_parse_file(const char *path, struct sbx_policy *p,
+		   struct sbx_error *err)
+{
+	char *buf;
+	size_t len;
+	uid_t owner;
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	if (pol_read_file(path, &buf, &len, &owner, err) < 0)
+		return -1;
 	r = pol_parse_buf(path, buf, len, p, err);
 	free(buf);
+	if (r == 0)
+		p->owner = owner;
 	return r;
 }
 

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "sbx.h"
 
@@ -71,10 +72,20 @@ void pol_format_time(uint64_t ms, char *buf, size_t len);
 int pol_parse_buf(const char *name, const char *buf, size_t len,
 		  struct sbx_policy *p, struct sbx_error *err);
 
-/* Read the file at path (at most POL_FILE_MAX bytes) and parse it as
- * pol_parse_buf() does, with path as the name. A file that cannot be read
- * gives -1 with the errno as code and "PATH: open: why" or "PATH: read:
- * why" as message. */
+/* Read the whole policy file at path into a new buffer *out (*outlen
+ * bytes, not NUL-terminated; caller frees), and its owner into *owner
+ * (may be NULL). Refused, with -1 and *err "PATH: why": a file that cannot
+ * be opened or read (the errno as code), one that is not a regular file
+ * (EINVAL), one that others may write (EPERM: o+w, or g+w for a group
+ * other than root), one over POL_FILE_MAX bytes (EFBIG), and, with EBUSY,
+ * one that is plainly being written: empty, without a newline at its end,
+ * or changed while read. */
+int pol_read_file(const char *path, char **out, size_t *outlen, uid_t *owner,
+		  struct sbx_error *err);
+
+/* Read the file at path with pol_read_file() and parse it as
+ * pol_parse_buf() does, with path as the name; p->owner is the file's
+ * owner. Returns 0, or -1 with *err as those two give it. */
 int pol_parse_file(const char *path, struct sbx_policy *p,
 		   struct sbx_error *err);
 

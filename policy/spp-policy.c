@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "pol.h"
 #include "sbx.h"
@@ -19,6 +21,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: spp-policy check [--] FILE...\n"
 		   "       spp-policy show [--] FILE\n"
 		   "       spp-policy compile [--] FILE...\n"
+		   "       spp-policy install [--] NEW DEST\n"
 		   "       spp-policy learn [--env NAME=VALUE]... [--] "
 		   "PLUGIN [ARG...]\n");
 }
@@ -164,6 +167,54 @@ static int cmd_compile(int argc, char **argv)
 	return worst;
 }
 
+/* Install NEW as DEST atomically, after checking it: a plugin whose runs
+ * read DEST meanwhile sees the old policy or the new one, never a file
+ * half written (which could widen what it may do). A current DEST.bpf is
+ * compiled again for the new policy. */
+static int cmd_install(int argc, char **argv)
+{
+	struct sbx_error err = { 0, "" };
+	struct sbx_policy p;
+	struct iovec iov;
+	char bpf[4096], esc[300];
+	char *buf = NULL;
+	size_t len = 0;
+	int status = EXIT_OK;
+
+	if (argc != 2)
+		fatal_usage("install: name NEW and DEST", NULL);
+	if (pol_read_file(argv[0], &buf, &len, NULL, &err) < 0 ||
+	    pol_parse_buf(argv[0], buf, len, &p, &err) < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		free(buf);
+		return temporary(err.code) ? EXIT_TEMP : EXIT_PERM;
+	}
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	if (sbx_file_replace(argv[1], &iov, 1, 0644, &err) < 0) {
+		fprintf(stderr, "spp-policy: fatal: install: %s\n", err.msg);
+		status = err.code == EPERM ? EXIT_PERM : EXIT_TEMP;
+		goto out;
+	}
+	printf("%s: installed\n",
+	       sbx_escape(esc, sizeof(esc), argv[1], strlen(argv[1])));
+	if (snprintf(bpf, sizeof(bpf), "%s.bpf", argv[1]) < (int)sizeof(bpf) &&
+	    access(bpf, F_OK) == 0) {
+		if (sbx_filter_save(&p, bpf, &err) < 0) {
+			/* the stale filter is not used: runs compile */
+			fprintf(stderr, "spp-policy: warning: %s\n", err.msg);
+		} else {
+			printf("%s\n",
+			       sbx_escape(esc, sizeof(esc), bpf, strlen(bpf)));
+		}
+	}
+	flush_stdout();
+out:
+	sbx_policy_clear(&p);
+	free(buf);
+	return status;
+}
+
 /* Run the plugin once in learn mode and print the policy it needs. */
 static int cmd_learn(int argc, char **argv)
 {
@@ -233,9 +284,8 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
-	{ "check", cmd_check },
-	{ "show", cmd_show },
-	{ "compile", cmd_compile },
+	{ "check", cmd_check },	    { "show", cmd_show },
+	{ "compile", cmd_compile }, { "install", cmd_install },
 	{ "learn", cmd_learn },
 };
 

@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -480,81 +481,26 @@ struct bpf_file {
 
 static const char bpf_magic[8] = "sppbpf1";
 
-/* Is the directory of path writable only by its owner, root or us? In
- * one that others can write, they could swap the filter or plant links. */
-static int dir_private(const char *path, struct sbx_error *err)
-{
-	char dir[4096];
-	const char *slash = strrchr(path, '/');
-	struct stat st;
-	size_t n;
-
-	if (!slash) {
-		dir[0] = '.';
-		n = 1;
-	} else {
-		n = slash == path ? 1 : (size_t)(slash - path);
-		if (n >= sizeof(dir))
-			return sbx_fail(err, ENAMETOOLONG, "%s: name too long",
-					path);
-		memcpy(dir, path, n);
-	}
-	dir[n] = '\0';
-	if (stat(dir, &st) < 0)
-		return sbx_fail(err, errno, "%s: %s", dir, strerror(errno));
-	if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)))
-		return sbx_fail(err, EPERM,
-				"%s: directory writable by others: refusing "
-				"to write a filter there",
-				dir);
-	return 0;
-}
-
 int sbx_filter_save(const struct sbx_policy *p, const char *path,
 		    struct sbx_error *err)
 {
 	struct bpf_file h;
 	struct sbx_bpf bpf = { NULL, 0 };
-	char tmp[4096];
-	size_t size;
-	int fd, rc = -1;
+	struct iovec iov[2];
+	int rc;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
-		return sbx_fail(err, ENAMETOOLONG, "%s: name too long", path);
-	if (dir_private(path, err) < 0 ||
-	    sbx_filter_build(p, (unsigned int)p->files, &bpf, err) < 0)
+	if (sbx_filter_build(p, (unsigned int)p->files, &bpf, err) < 0)
 		return -1;
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, bpf_magic, sizeof(h.magic));
 	h.fingerprint = sbx_filter_fingerprint(p);
 	h.arch = seccomp_arch_native();
 	h.len = bpf.len;
-	size = bpf.len * sizeof(*bpf.insns);
-	/* A fresh name, created with O_EXCL: never a file or link that
-	 * someone left in our way. */
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		sbx_fail(err, errno, "%s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (fchmod(fd, 0644) < 0 ||
-	    write(fd, &h, sizeof(h)) != (ssize_t)sizeof(h) ||
-	    write(fd, bpf.insns, size) != (ssize_t)size || fsync(fd) < 0) {
-		sbx_fail(err, errno, "%s: write: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	close(fd);
-	/* a reader sees the old file or the new one, never half of one */
-	if (rename(tmp, path) < 0) {
-		sbx_fail(err, errno, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	rc = 0;
-out:
+	iov[0].iov_base = &h;
+	iov[0].iov_len = sizeof(h);
+	iov[1].iov_base = bpf.insns;
+	iov[1].iov_len = bpf.len * sizeof(*bpf.insns);
+	rc = sbx_file_replace(path, iov, 2, 0644, err);
 	free(bpf.insns);
 	return rc;
 }

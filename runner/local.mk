@@ -12,6 +12,7 @@ runner_libsbx_a_SOURCES = \
 	runner/ns.c \
 	runner/mount.c \
 	runner/resolve.c \
+	runner/replace.c \
 	runner/caps.c \
 	runner/spawn.c \
 	runner/collect.c \

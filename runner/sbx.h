@@ -249,6 +249,15 @@ int sbx_jail_load_filter(struct sbx_jail *j, const char *path,
 int sbx_filter_save(const struct sbx_policy *p, const char *path,
 		    struct sbx_error *err);
 
+struct iovec;
+/* Replace the file at path whole with the n buffers of iov (mode): written
+ * to a new temporary beside it (O_EXCL), synced, renamed over it, so that
+ * a reader sees the old file or the new one, never a part. Refuses a
+ * directory that others than its owner (root or us) can write (EPERM).
+ * Returns 0, or -1 with *err. */
+int sbx_file_replace(const char *path, const struct iovec *iov, int n,
+		     mode_t mode, struct sbx_error *err);
+
 /* Learn mode, for spp-policy learn: the plugin sees the host's filesystem
  * read-only and its network (any destination), every system call goes
  * through init, which lets it run (the always-denied ones still fail with

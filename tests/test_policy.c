@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pol.h"
@@ -960,8 +961,57 @@ START_TEST(test_pol_parse_file_directory)
 	struct sbx_error e;
 
 	ck_assert_int_eq(pol_parse_file("/", &p, &e), -1);
-	ck_assert_int_eq(e.code, EISDIR);
-	ck_assert_str_eq(e.msg, "/: read: Is a directory");
+	ck_assert_int_eq(e.code, EINVAL);
+	ck_assert_str_eq(e.msg, "/: not a regular file");
+	ck_assert(is_zero(&p, sizeof(p)));
+	ck_assert_int_eq(pol_parse_file("/dev/null", &p, &e), -1);
+	ck_assert_str_eq(e.msg, "/dev/null: not a regular file");
+}
+END_TEST
+
+/* A file being rewritten in place (truncate, then write) must not parse
+ * as a policy of defaults or of its first lines: refused, temporarily. */
+static const struct {
+	const char *text;
+	mode_t mode;
+	int code;
+	const char *why; /* after "PATH: " */
+} whole_rows[] = {
+	{ "", 0644, EBUSY,
+	  "empty (being written? a policy of defaults holds a comment)" },
+	{ "verdicts E", 0644, EBUSY, "no newline at the end (being written?)" },
+	{ "verdicts E\ntimeout 2", 0644, EBUSY,
+	  "no newline at the end (being written?)" },
+	{ "verdicts E\n", 0666, EPERM,
+	  "writable by others: refusing it (chmod go-w)" },
+	{ "verdicts E\n", 0646, EPERM,
+	  "writable by others: refusing it (chmod go-w)" },
+	{ "# defaults\n", 0644, 0, NULL },
+	{ "verdicts E\n", 0600, 0, NULL },
+};
+
+START_TEST(test_pol_parse_file_whole)
+{
+	char path[4096], want[4200];
+	struct sbx_policy p;
+	struct sbx_error e = { 0, "" };
+	int rc;
+
+	make_temp(path, sizeof(path), whole_rows[_i].text,
+		  strlen(whole_rows[_i].text));
+	ck_assert_int_eq(chmod(path, whole_rows[_i].mode), 0);
+	rc = pol_parse_file(path, &p, &e);
+	unlink(path);
+	if (!whole_rows[_i].why) {
+		ck_assert_msg(rc == 0, "%s", e.msg);
+		ck_assert_uint_eq(p.owner, geteuid());
+		sbx_policy_clear(&p);
+		return;
+	}
+	ck_assert_int_eq(rc, -1);
+	ck_assert_int_eq(e.code, whole_rows[_i].code);
+	snprintf(want, sizeof(want), "%s: %s", path, whole_rows[_i].why);
+	ck_assert_str_eq(e.msg, want);
 	ck_assert(is_zero(&p, sizeof(p)));
 }
 END_TEST
@@ -1342,6 +1392,8 @@ static Suite *policy_suite(void)
 	tc = tcase_create("pol_parse_file");
 	tcase_add_test(tc, test_pol_parse_file_missing);
 	tcase_add_test(tc, test_pol_parse_file_directory);
+	tcase_add_loop_test(tc, test_pol_parse_file_whole, 0,
+			    (int)(sizeof(whole_rows) / sizeof(whole_rows[0])));
 	tcase_add_test(tc, test_pol_parse_file_ok);
 	tcase_add_test(tc, test_pol_parse_file_error_names_file);
 	tcase_add_test(tc, test_pol_parse_file_size);
