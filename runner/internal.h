@@ -4,6 +4,7 @@
 #ifndef SBX_INTERNAL_H
 #define SBX_INTERNAL_H
 
+#include <limits.h>
 #include <linux/filter.h>
 #include <stdint.h>
 #include <sys/capability.h>
@@ -34,6 +35,7 @@ struct sbx_jail {
 	gid_t host_gid;
 	cap_t nocaps; /* the empty set, allocated before any run */
 	int learn; /* learn mode (sbx_jail_set_learn) */
+	char *cgroup; /* sbx_jail_set_cgroup(); NULL: find one */
 	int denied[96]; /* numbers of sbx_denied_syscalls, for learn mode */
 	size_t ndenied;
 };
@@ -75,6 +77,30 @@ struct sbx_symlink {
 	char target[256];
 };
 
+/* cgroup.c: the run's own cgroup, made by the parent before clone. */
+struct sbx_cgroup {
+	int version; /* 0: none, 1 or 2 */
+	char dir[2][PATH_MAX]; /* v2: dir[0]; v1: the memory, pids groups */
+	int ndirs;
+	char why[160]; /* why there is none */
+};
+
+/* Make the group `name` with memory and pids limits. config: NULL or ""
+ * finds one (cgroup v2 at the hierarchy's root when it has the
+ * controllers, else v1 below the caller's groups), and when none can be
+ * had returns 0 with version 0 and why set; "none" asks for none; a path
+ * names a v2 parent that must work (-1 with *err otherwise). */
+int sbx_cgroup_setup(struct sbx_cgroup *cg, const char *config,
+		     const char *name, uint64_t memory, uint64_t procs,
+		     struct sbx_error *err);
+/* Move pid (the sandbox's init, before it starts the plugin) in. */
+int sbx_cgroup_attach(const struct sbx_cgroup *cg, pid_t pid,
+		      struct sbx_error *err);
+/* Did the kernel kill a process of the group for its memory? */
+int sbx_cgroup_oom(const struct sbx_cgroup *cg);
+/* Remove the group (its processes must be gone); safe on version 0. */
+void sbx_cgroup_destroy(struct sbx_cgroup *cg);
+
 #define SBX_MAX_BINDS 48
 #define SBX_MAX_LINKS 16
 
@@ -97,6 +123,7 @@ struct sbx_plan {
 	struct rlimit rl_cpu, rl_as, rl_nproc, rl_nofile, rl_fsize;
 	int sync_rd, status_wr, out_wr, err_wr; /* before init renumbers */
 	double t0_ms; /* when the run began (CLOCK_MONOTONIC) */
+	struct sbx_cgroup cg; /* the parent's: init never touches it */
 	struct sbx_learned *learned; /* learn mode: shared with init */
 };
 

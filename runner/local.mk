@@ -13,6 +13,7 @@ runner_libsbx_a_SOURCES = \
 	runner/mount.c \
 	runner/resolve.c \
 	runner/replace.c \
+	runner/cgroup.c \
 	runner/caps.c \
 	runner/spawn.c \
 	runner/collect.c \

@@ -201,6 +201,7 @@ struct sbx_result {
 	char *err; /* collected stderr, NUL-terminated */
 	size_t err_len;
 	char setup_error[200]; /* why the plugin could not be started */
+	int cgroup; /* the run's own cgroup: 0 none, 1 (v1) or 2 (v2) */
 	struct sbx_learned *learned; /* learn mode only; owned */
 };
 
@@ -257,6 +258,16 @@ struct iovec;
  * Returns 0, or -1 with *err. */
 int sbx_file_replace(const char *path, const struct iovec *iov, int n,
 		     mode_t mode, struct sbx_error *err);
+
+/* Where runs get their own cgroup (memory and pids limits that bound
+ * everything a run holds): NULL or "" finds one (v2 at the root of the
+ * hierarchy when it has the controllers, else v1 memory and pids below the
+ * caller's own groups, which root can make), "none" asks for none, a path
+ * names a delegated cgroup v2 directory whose children may have memory and
+ * pids (runs then fail when it cannot be used). Copies config. Returns 0,
+ * or -1 with *err when out of memory. */
+int sbx_jail_set_cgroup(struct sbx_jail *j, const char *config,
+			struct sbx_error *err);
 
 /* Learn mode, for spp-policy learn: the plugin sees the host's filesystem
  * read-only and its network (any destination), every system call goes

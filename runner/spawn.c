@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <seccomp.h>
@@ -102,10 +103,23 @@ int sbx_jail_set_learn(struct sbx_jail *j, int on, struct sbx_error *err)
 	return 0;
 }
 
+int sbx_jail_set_cgroup(struct sbx_jail *j, const char *config,
+			struct sbx_error *err)
+{
+	char *copy = config ? strdup(config) : NULL;
+
+	if (config && !copy)
+		return sbx_fail(err, ENOMEM, "jail: out of memory");
+	free(j->cgroup);
+	j->cgroup = copy;
+	return 0;
+}
+
 void sbx_jail_free(struct sbx_jail *j)
 {
 	if (!j)
 		return;
+	free(j->cgroup);
 	sbx_filter_free(j);
 	if (j->nocaps)
 		cap_free(j->nocaps);
@@ -487,13 +501,33 @@ static int prepare(struct sbx_plan *pl, struct sbx_error *err)
 	return 0;
 }
 
+/* RLIMIT_NPROC counts every process of a user, the sandboxes' included
+ * (a user namespace records its creator's limit for them): with a finite
+ * soft limit on qmaild, plugins forking in a few sessions would starve the
+ * others. Where the run's cgroup bounds its processes (pids.max) that
+ * bound replaces the shared one: the soft limit is raised to the hard one
+ * for the clone. Returns 1 when *saved must be put back. */
+static int raise_nproc(const struct sbx_plan *pl, struct rlimit *saved)
+{
+	struct rlimit up;
+
+	if (!pl->cg.version || getrlimit(RLIMIT_NPROC, saved) < 0 ||
+	    saved->rlim_cur >= saved->rlim_max)
+		return 0;
+	up.rlim_cur = up.rlim_max = saved->rlim_max;
+	return setrlimit(RLIMIT_NPROC, &up) == 0;
+}
+
 int sbx_jail_run(struct sbx_jail *j, char *const argv[], char *const envp[],
 		 struct sbx_result *r, struct sbx_error *err)
 {
 	int out[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	int status[2] = { -1, -1 }, sync[2] = { -1, -1 };
+	static unsigned int runs;
 	struct sbx_plan *pl;
-	int pidfd = -1, rc = -1;
+	struct rlimit nproc;
+	char cgname[64];
+	int pidfd = -1, rc = -1, nproc_raised, e;
 	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
@@ -523,6 +557,13 @@ int sbx_jail_run(struct sbx_jail *j, char *const argv[], char *const envp[],
 	pl->envp = envp;
 	if (prepare(pl, err) < 0 || sbx_mount_plan(pl, argv[0], err) < 0)
 		goto out;
+	/* one group per run: a process may run many (the tests, a broker) */
+	snprintf(cgname, sizeof(cgname), "run-%d-%u", (int)getpid(), ++runs);
+	/* init and the plugin's processes: procs + 1, as RLIMIT_NPROC */
+	if (sbx_cgroup_setup(&pl->cg, j->cgroup, cgname, j->pol->memory,
+			     j->pol->procs + 1, err) < 0)
+		goto out;
+	r->cgroup = pl->cg.version;
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
 	    pipe2(status, O_CLOEXEC) < 0 || pipe2(sync, O_CLOEXEC) < 0) {
 		sbx_fail(err, errno, "pipe: %s", strerror(errno));
@@ -535,19 +576,30 @@ int sbx_jail_run(struct sbx_jail *j, char *const argv[], char *const envp[],
 
 	/* fork-like clone (no new stack) into the new namespaces; the child
 	 * only runs code that does not allocate. */
+	nproc_raised = raise_nproc(pl, &nproc);
 	pid = (pid_t)syscall(SYS_clone,
 			     (unsigned long)sbx_ns_clone_flags(j) |
 				     CLONE_PIDFD | SIGCHLD,
 			     NULL, &pidfd, NULL, 0);
-	if (pid < 0) {
-		sbx_fail(err, errno, "clone: %s%s", strerror(errno),
-			 errno == EPERM || errno == ENOSPC ?
-				 " (are user namespaces disabled?)" :
-				 "");
-		goto out;
-	}
+	e = errno;
 	if (pid == 0)
 		sbx_init_main(pl);
+	if (nproc_raised)
+		setrlimit(RLIMIT_NPROC, &nproc);
+	if (pid < 0) {
+		if (e == EAGAIN && getrlimit(RLIMIT_NPROC, &nproc) == 0)
+			sbx_fail(err, e,
+				 "clone: %s (the caller's RLIMIT_NPROC, %llu, "
+				 "is reached: see spp-run(8))",
+				 strerror(e),
+				 (unsigned long long)nproc.rlim_cur);
+		else
+			sbx_fail(err, e, "clone: %s%s", strerror(e),
+				 e == EPERM || e == ENOSPC ?
+					 " (are user namespaces disabled?)" :
+					 "");
+		goto out;
+	}
 
 	r->pid = pid;
 	close(out[1]);
@@ -555,7 +607,8 @@ int sbx_jail_run(struct sbx_jail *j, char *const argv[], char *const envp[],
 	close(status[1]);
 	close(sync[0]);
 	out[1] = errp[1] = status[1] = sync[0] = -1;
-	if (sbx_ns_write_maps(j, pid, err) < 0) {
+	if (sbx_ns_write_maps(j, pid, err) < 0 ||
+	    (pl->cg.version && sbx_cgroup_attach(&pl->cg, pid, err) < 0)) {
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 		waitpid(pid, NULL, 0);
 		goto out;
@@ -567,6 +620,9 @@ int sbx_jail_run(struct sbx_jail *j, char *const argv[], char *const envp[],
 		goto out;
 	}
 	rc = sbx_collect(pl, pid, pidfd, out[0], errp[0], status[0], r, err);
+	/* the kernel's OOM killer in the run's group sends a plain SIGKILL */
+	if (rc == 0 && r->kill == SBX_KILL_SIGNAL && sbx_cgroup_oom(&pl->cg))
+		r->kill = SBX_KILL_MEMORY;
 	if (rc == 0 && pl->learned) {
 		r->learned = malloc(sizeof(*r->learned));
 		if (r->learned)
@@ -585,6 +641,7 @@ out:
 	}
 	if (pidfd >= 0)
 		close(pidfd);
+	sbx_cgroup_destroy(&pl->cg);
 	if (pl->learned)
 		munmap(pl->learned, sizeof(*pl->learned));
 	free(pl);

@@ -111,6 +111,9 @@ static void format_size_kb(long kb, char *buf, size_t len)
 		snprintf(buf, len, "%ldK", kb);
 }
 
+/* Which cgroup bounded the run (none: `memory` was RLIMIT_AS only). */
+static const char *const cgroup_names[3] = { "none", "v1", "v2" };
+
 static void report(const char *event, const struct sbx_result *r,
 		   const char *verdict)
 {
@@ -133,9 +136,9 @@ static void report(const char *event, const struct sbx_result *r,
 				   strlen(r->setup_error)));
 	fprintf(stderr,
 		"spp: %s %s pid %d %s verdict %s wall %.1fms cpu %.1fms "
-		"maxrss %s\n",
+		"maxrss %s cgroup %s\n",
 		event, prog, (int)r->pid, how, verdict, r->wall_ms, r->cpu_ms,
-		rss);
+		rss, cgroup_names[r->cgroup < 3 ? r->cgroup : 0]);
 }
 
 int main(int argc, char **argv)
@@ -184,6 +187,13 @@ int main(int argc, char **argv)
 		jail = sbx_jail_new(&pol, &err);
 	if (jail && cli.policy)
 		load_compiled(jail, cli.policy);
+	/* where runs get their own cgroup (spp-run(8)); plugins cannot set
+	 * it (S refuses SPPSANDBOX*) */
+	if (jail &&
+	    sbx_jail_set_cgroup(jail, getenv("SPPSANDBOX_CGROUP"), &err) < 0) {
+		sbx_jail_free(jail);
+		jail = NULL;
+	}
 	if (!jail || sbx_jail_run(jail, cli.argv, env, &r, &err) < 0) {
 		fprintf(stderr, "spp-run: warning: %s: cannot start: %s\n",
 			prog, err.msg);

@@ -462,6 +462,26 @@ static int do_mem(unsigned long mb)
 	return verdict("E550 mem complete mb=%lu", got);
 }
 
+/* memfd MB: pin MB megabytes of host memory that no address space holds:
+ * memfds of 8M each (under RLIMIT_FSIZE), grown by fallocate, kept open. */
+static int do_memfd(unsigned long mb)
+{
+	unsigned long got = 0;
+
+	while (got < mb) {
+		int fd = memfd_create("probe-pin", MFD_CLOEXEC);
+
+		if (fd < 0)
+			return verdict("E550 memfd failed mb=%lu errno=%d", got,
+				       errno);
+		if (fallocate(fd, 0, 0, 8 << 20) < 0)
+			return verdict("E550 memfd failed mb=%lu errno=%d", got,
+				       errno);
+		got += 8;
+	}
+	return verdict("E550 memfd pinned mb=%lu", got);
+}
+
 /* daemon: leave a grandchild in its own session holding stdout, deaf to
  * SIGHUP and SIGTERM, and exit at once. */
 static int do_daemon(void)
@@ -678,6 +698,8 @@ int main(int argc, char **argv)
 		return do_forkbomb(a2 && !strcmp(a2, "forever"));
 	if (!strcmp(cmd, "mem") && a2)
 		return do_mem(num(a2));
+	if (!strcmp(cmd, "memfd") && a2)
+		return do_memfd(num(a2));
 	if (!strcmp(cmd, "daemon"))
 		return do_daemon();
 	if (!strcmp(cmd, "flood") && a2)
