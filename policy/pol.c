@@ -109,7 +109,10 @@ static const char *const net_names[] = {
 static const char *const sysdefault_names[] = {
 	[SBX_SYS_KILL] = "kill",
 	[SBX_SYS_EPERM] = "eperm",
+	[SBX_SYS_COMPLAIN] = "complain",
 };
+
+static const char *const exit_names[] = { "ignore", "fail" };
 
 static const char *const fail_names[] = {
 	[SBX_FAIL_DEFER] = "defer",
@@ -301,6 +304,18 @@ static int parse_sysdefault(struct parser *ps, const struct directive *d,
 	if (i < 0)
 		return -1;
 	ps->p->sysdefault = (enum sbx_sysdefault)i;
+	return 0;
+}
+
+static int parse_exitstatus(struct parser *ps, const struct directive *d,
+			    char **v, size_t n)
+{
+	int i = keyword(ps, d, exit_names, NELEM(exit_names), v[0]);
+
+	(void)n;
+	if (i < 0)
+		return -1;
+	ps->p->exit_fails = i;
 	return 0;
 }
 
@@ -872,6 +887,12 @@ static void dump_sysdefault(struct out *o, const struct directive *d,
 			 p->sysdefault));
 }
 
+static void dump_exitstatus(struct out *o, const struct directive *d,
+			    const struct sbx_policy *p)
+{
+	put_line(o, d->name, exit_names[p->exit_fails ? 1 : 0]);
+}
+
 static void dump_onfailure(struct out *o, const struct directive *d,
 			   const struct sbx_policy *p)
 {
@@ -1061,6 +1082,7 @@ static const struct directive directives[] = {
 	OTHER("verdicts", 1, verdicts),
 	OTHER("setvars", 0, setvars),
 	OTHER("env", 0, env),
+	OTHER("exit-status", 1, exitstatus),
 	OTHER("on-failure", 1, onfailure),
 };
 

@@ -50,8 +50,9 @@ void pol_format_time(uint64_t ms, char *buf, size_t len);
  *   memory SIZE                        >= 16M
  *   procs N (1..4096) | files N (8..65536) | fsize SIZE
  *   stdout SIZE (1K..16M) | stderr SIZE (0..16M) | tmpfs SIZE (4K..1G)
- *   network none|loopback|host         syscall-default kill|eperm
+ *   network none|loopback|host   syscall-default kill|eperm|complain
  *   on-failure defer|continue|reject   verdicts LIST|all|none
+ *   exit-status ignore|fail
  *   workdir PATH | user NAME|UID | group NAME|GID (never 0)
  *   families unix|inet|inet6|netlink...
  *   ro PATH... | rw PATH...            absolute, no "." or "..", not "/"

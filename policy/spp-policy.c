@@ -95,9 +95,16 @@ static int cmd_check(int argc, char **argv)
 		int r = load(argv[i], &p);
 
 		if (r == EXIT_OK) {
+			sbx_escape(esc, sizeof(esc), argv[i], strlen(argv[i]));
+			/* valid, but no sandbox for the calls it lacks */
+			if (p.sysdefault == SBX_SYS_COMPLAIN)
+				fprintf(stderr,
+					"%s: warning: syscall-default complain "
+					"lets every call through: for writing "
+					"a policy, never for production\n",
+					esc);
 			sbx_policy_clear(&p);
-			printf("%s: ok\n", sbx_escape(esc, sizeof(esc), argv[i],
-						      strlen(argv[i])));
+			printf("%s: ok\n", esc);
 		} else if (r == EXIT_TEMP) {
 			temp = 1;
 		} else {

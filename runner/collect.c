@@ -112,6 +112,14 @@ static void take_record(const struct sbx_msg *m, struct sbx_result *r,
 		*exit_seen = 1;
 		*exit_status = m->status;
 		break;
+	case SBX_MSG_COMPLAIN:
+		if (r->ncomplained <
+		    sizeof(r->complained) / sizeof(r->complained[0])) {
+			r->complained[r->ncomplained].nr = m->nr;
+			r->complained[r->ncomplained].arch = m->arch;
+			r->complained[r->ncomplained++].refused = m->err;
+		}
+		break;
 	}
 }
 

@@ -181,6 +181,16 @@ static const struct {
 	(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE | MSG_EOR | MSG_OOB | \
 	 MSG_CONFIRM | MSG_FASTOPEN)
 
+int sbx_sockopt_allowed(int level, int name)
+{
+	for (size_t i = 0;
+	     i < sizeof(sockopt_allowed) / sizeof(*sockopt_allowed); i++)
+		if (sockopt_allowed[i].level == level &&
+		    sockopt_allowed[i].name == name)
+			return 1;
+	return 0;
+}
+
 int sbx_send_flags_ok(uint64_t flags)
 {
 	return ((uint32_t)flags & ~(uint32_t)SEND_FLAGS_ALLOWED) == 0;

@@ -134,6 +134,7 @@ enum sbx_msg_type {
 	SBX_MSG_STARTED, /* execve succeeded */
 	SBX_MSG_SYSCALL, /* filter hit: nr, arch */
 	SBX_MSG_EXIT, /* plugin ended: status (wait status) */
+	SBX_MSG_COMPLAIN, /* complain mode: nr, arch, err (0: let through) */
 };
 
 struct sbx_msg {
@@ -214,14 +215,25 @@ struct seccomp_notif;
 /* learn.c, in init: record the call and let it run (or refuse it). */
 void sbx_learn_serve(const struct sbx_plan *pl, int listener,
 		     const struct seccomp_notif *req);
+/* learn.c, in init, under syscall-default complain: tell the parent about
+ * the call (each distinct one once) and let it run, unless no policy could
+ * allow it (then it fails as it would in learn mode). */
+void sbx_complain_serve(const struct sbx_plan *pl, int listener,
+			const struct seccomp_notif *req);
+/* The numbers of sbx_denied_syscalls into the jail (learn, complain). */
+void sbx_jail_resolve_denied(struct sbx_jail *j);
 
 /* filter.c: are these send(2) flags allowed under `network loopback` and
  * `host` (no MSG_DONTROUTE, MSG_ZEROCOPY, nor any unknown flag)? */
 int sbx_send_flags_ok(uint64_t flags);
+/* ... is this socket option in the allowlist? */
+int sbx_sockopt_allowed(int level, int name);
 
 /* netguard.c, in init: is this notified call one the guard performs
  * (network loopback/host, and allowed by the policy)? */
 int sbx_netguard_handles(const struct sbx_policy *p, int nr);
+/* ... or one it would, were it allowed (complain mode checks them too)? */
+int sbx_netguard_guards(const struct sbx_policy *p, int nr);
 /* Check and perform it on the plugin's behalf, and answer the kernel. */
 void sbx_netguard_serve(const struct sbx_policy *p, int listener,
 			const struct seccomp_notif *req);

@@ -192,6 +192,49 @@ static int refused(const struct sbx_jail *j, const struct seccomp_notif *req)
 	return 0;
 }
 
+void sbx_complain_serve(const struct sbx_plan *pl, int listener,
+			const struct seccomp_notif *req)
+{
+	/* init's own copy: bit nr set once the parent was told */
+	static uint64_t told[8];
+	static unsigned int other_abi;
+	struct seccomp_notif_resp resp;
+	int nr = req->data.nr, native = req->data.arch == AUDIT_ARCH_X86_64;
+	int e = !native || nr < 0 || nr >= 512 ? EPERM : refused(pl->jail, req);
+	int first;
+
+	if (native && nr >= 0 && nr < 512) {
+		first = !(told[nr / 64] & (1ull << (nr % 64)));
+		told[nr / 64] |= 1ull << (nr % 64);
+	} else {
+		first = other_abi++ < 8;
+	}
+	if (first) {
+		struct sbx_msg m;
+
+		memset(&m, 0, sizeof(m));
+		m.type = SBX_MSG_COMPLAIN;
+		m.nr = nr;
+		m.arch = req->data.arch;
+		m.err = e;
+		while (write(SBX_FD_STATUS, &m, sizeof(m)) < 0 &&
+		       errno == EINTR)
+			;
+	}
+	/* outside the policy, but a destination still has to pass */
+	if (!e && native && sbx_netguard_guards(pl->jail->pol, nr)) {
+		sbx_netguard_serve(pl->jail->pol, listener, req);
+		return;
+	}
+	memset(&resp, 0, sizeof(resp));
+	resp.id = req->id;
+	if (e)
+		resp.error = -e;
+	else
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+}
+
 void sbx_learn_serve(const struct sbx_plan *pl, int listener,
 		     const struct seccomp_notif *req)
 {

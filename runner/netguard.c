@@ -24,35 +24,37 @@
 
 static char data[GUARD_DATA_MAX];
 
-int sbx_netguard_handles(const struct sbx_policy *p, int nr)
+/* The name of a call the guard stops, or NULL. */
+static const char *guarded(int nr)
 {
-	const char *name;
-
-	if (p->net == SBX_NET_NONE)
-		return 0;
 	switch (nr) {
 	case SYS_connect:
-		name = "connect";
-		break;
+		return "connect";
 	case SYS_sendto:
-		name = "sendto";
-		break;
+		return "sendto";
 	case SYS_sendmsg:
-		name = "sendmsg";
-		break;
+		return "sendmsg";
 	case SYS_sendmmsg:
-		name = "sendmmsg";
-		break;
+		return "sendmmsg";
 	case SYS_bind:
-		name = "bind";
-		break;
+		return "bind";
 	case SYS_setsockopt:
-		name = "setsockopt";
-		break;
-	default:
-		return 0;
+		return "setsockopt";
 	}
-	return sbx_strv_has(&p->syscalls, name);
+	return NULL;
+}
+
+int sbx_netguard_guards(const struct sbx_policy *p, int nr)
+{
+	return p->net != SBX_NET_NONE && guarded(nr);
+}
+
+int sbx_netguard_handles(const struct sbx_policy *p, int nr)
+{
+	const char *name = guarded(nr);
+
+	return p->net != SBX_NET_NONE && name &&
+	       sbx_strv_has(&p->syscalls, name);
 }
 
 int sbx_peek(pid_t pid, void *dst, unsigned long src, size_t len)
@@ -281,8 +283,6 @@ static long guard(const struct sbx_policy *p, const struct seccomp_notif *req,
 			     bind(fd, (struct sockaddr *)&ss, sl) :
 			     connect(fd, (struct sockaddr *)&ss, sl);
 		return rc < 0 ? -errno : 0;
-	case SYS_setsockopt:
-		return -EPERM; /* not in the filter's allowlist */
 	case SYS_sendto:
 		if (!sbx_send_flags_ok(a[3]))
 			return -EPERM;
@@ -338,6 +338,19 @@ void sbx_netguard_serve(const struct sbx_policy *p, int listener,
 
 	memset(&resp, 0, sizeof(resp));
 	resp.id = req->id;
+	/* level and name are registers, not memory the plugin could change
+	 * after the check: the kernel may run an allowed one itself (it
+	 * comes here when setsockopt is not in the policy's list, in
+	 * complain mode) */
+	if (req->data.nr == SYS_setsockopt) {
+		if (sbx_sockopt_allowed((int)req->data.args[1],
+					(int)req->data.args[2]))
+			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		else
+			resp.error = -EPERM;
+		ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+		return;
+	}
 	fd = sbx_plugin_fd((pid_t)req->pid, (int)req->data.args[0]);
 	/* The pid may have been reused between the call and our look:
 	 * only act for a notification the kernel still holds. */

@@ -16,17 +16,34 @@ void sbx_result_clear(struct sbx_result *r)
 	r->syscall_nr = -1;
 }
 
-int sbx_result_failed(const struct sbx_result *r)
+int sbx_result_failed(const struct sbx_result *r, const struct sbx_policy *p)
 {
 	/* qmail-spp's own failure cases (can't execute = 120, crash) plus
 	 * every way the sandbox ends a plugin early. */
 	return !r->started || r->kill != SBX_KILL_NONE || !r->exited ||
-	       r->exit_code == 120;
+	       r->exit_code == 120 || (p && p->exit_fails && r->exit_code);
+}
+
+void sbx_syscall_name(int nr, uint32_t arch, char *buf, size_t len)
+{
+	char *name = NULL;
+
+	if (arch == seccomp_arch_native() && nr >= 0 && nr < 0x40000000)
+		name = seccomp_syscall_resolve_num_arch(arch, nr);
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else if (arch == SCMP_ARCH_X86)
+		snprintf(buf, len, "i386:%d", nr);
+	else if (arch == SCMP_ARCH_X86_64 && nr >= 0x40000000)
+		snprintf(buf, len, "x32:%d", nr - 0x40000000);
+	else
+		snprintf(buf, len, "%#x:%d", arch, nr);
+	free(name);
 }
 
 void sbx_result_killed(const struct sbx_result *r, char *buf, size_t len)
 {
-	char *name;
+	char name[64];
 
 	switch (r->kill) {
 	case SBX_KILL_NONE:
@@ -48,23 +65,9 @@ void sbx_result_killed(const struct sbx_result *r, char *buf, size_t len)
 		snprintf(buf, len, "signal %d", r->term_signal);
 		break;
 	case SBX_KILL_SYSCALL:
-		name = NULL;
-		if (r->syscall_arch == seccomp_arch_native() &&
-		    r->syscall_nr >= 0 && r->syscall_nr < 0x40000000)
-			name = seccomp_syscall_resolve_num_arch(r->syscall_arch,
-								r->syscall_nr);
-		if (name)
-			snprintf(buf, len, "syscall %s", name);
-		else if (r->syscall_arch == SCMP_ARCH_X86)
-			snprintf(buf, len, "syscall i386:%d", r->syscall_nr);
-		else if (r->syscall_arch == SCMP_ARCH_X86_64 &&
-			 r->syscall_nr >= 0x40000000)
-			snprintf(buf, len, "syscall x32:%d",
-				 r->syscall_nr - 0x40000000);
-		else
-			snprintf(buf, len, "syscall %#x:%d", r->syscall_arch,
-				 r->syscall_nr);
-		free(name);
+		sbx_syscall_name(r->syscall_nr, r->syscall_arch, name,
+				 sizeof(name));
+		snprintf(buf, len, "syscall %s", name);
 		break;
 	}
 }

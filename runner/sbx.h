@@ -63,6 +63,10 @@ enum sbx_net {
 enum sbx_sysdefault {
 	SBX_SYS_KILL = 0, /* kill the sandbox, report the call (default) */
 	SBX_SYS_EPERM, /* fail the call with EPERM */
+	/* For writing a policy, never in production: let the call run and
+	 * report it (each distinct call once per run), so that one run names
+	 * every missing call. The always-denied calls stay denied. */
+	SBX_SYS_COMPLAIN,
 };
 
 /* A path made visible in the sandbox at the same place. */
@@ -138,6 +142,7 @@ struct sbx_policy {
 	int env_set; /* env_pass comes from the policy, not the default */
 
 	/* failure */
+	int exit_fails; /* a non-zero exit (not only 120) is a failure */
 	enum sbx_fail_action fail;
 	char *fail_text; /* NULL: the built-in message */
 };
@@ -201,6 +206,14 @@ struct sbx_result {
 	char *err; /* collected stderr, NUL-terminated */
 	size_t err_len;
 	char setup_error[200]; /* why the plugin could not be started */
+	/* syscall-default complain: the distinct calls outside the policy
+	 * that were let through (or refused, for the always-denied ones) */
+	struct sbx_call {
+		int nr;
+		uint32_t arch; /* AUDIT_ARCH_* */
+		int refused; /* errno it failed with; 0: it ran */
+	} complained[32];
+	unsigned int ncomplained;
 	int cgroup; /* the run's own cgroup: 0 none, 1 (v1) or 2 (v2) */
 	struct sbx_learned *learned; /* learn mode only; owned */
 };
@@ -219,8 +232,12 @@ struct sbx_learned {
 };
 
 void sbx_result_clear(struct sbx_result *r);
-/* Did the run fail (not started, exit 120, crash, killed)? */
-int sbx_result_failed(const struct sbx_result *r);
+/* Did the run fail (not started, exit 120, crash, killed; under a policy
+ * p with `exit-status fail`, any non-zero exit)? p may be NULL. */
+int sbx_result_failed(const struct sbx_result *r, const struct sbx_policy *p);
+/* The name of system call nr of arch (AUDIT_ARCH_*): "openat", or
+ * "i386:N", "x32:N", "ARCH:N" for other ABIs. Always NUL-terminates. */
+void sbx_syscall_name(int nr, uint32_t arch, char *buf, size_t len);
 /* "timeout", "cpu", "memory", "output", "signal N", "syscall NAME" into
  * buf; empty string when the plugin was not killed. */
 void sbx_result_killed(const struct sbx_result *r, char *buf, size_t len);

@@ -72,6 +72,9 @@ struct sbx_jail *sbx_jail_new(const struct sbx_policy *p, struct sbx_error *err)
 		j->uid = j->host_uid;
 		j->gid = j->host_gid;
 	}
+	/* only learn and complain mode look them up: a linear search each */
+	if (p->sysdefault == SBX_SYS_COMPLAIN)
+		sbx_jail_resolve_denied(j);
 	j->nocaps = cap_init();
 	if (!j->nocaps) {
 		sbx_fail(err, ENOMEM, "jail: out of memory");
@@ -93,6 +96,12 @@ int sbx_jail_set_learn(struct sbx_jail *j, int on, struct sbx_error *err)
 	sbx_filter_free(j);
 	j->bpf = bpf;
 	j->learn = on;
+	sbx_jail_resolve_denied(j);
+	return 0;
+}
+
+void sbx_jail_resolve_denied(struct sbx_jail *j)
+{
 	j->ndenied = 0;
 	for (size_t i = 0; sbx_denied_syscalls[i]; i++) {
 		int nr = seccomp_syscall_resolve_name(sbx_denied_syscalls[i]);
@@ -100,7 +109,6 @@ int sbx_jail_set_learn(struct sbx_jail *j, int on, struct sbx_error *err)
 		if (nr >= 0 && j->ndenied < sizeof(j->denied) / sizeof(int))
 			j->denied[j->ndenied++] = nr;
 	}
-	return 0;
 }
 
 int sbx_jail_set_cgroup(struct sbx_jail *j, const char *config,
@@ -345,6 +353,8 @@ init_loop(const struct sbx_plan *pl, pid_t child, int sock, int sigfd)
 			} else if (req.data.arch == AUDIT_ARCH_X86_64 &&
 				   sbx_netguard_handles(pol, req.data.nr)) {
 				sbx_netguard_serve(pol, listener, &req);
+			} else if (pol->sysdefault == SBX_SYS_COMPLAIN) {
+				sbx_complain_serve(pl, listener, &req);
 			} else {
 				memset(&m, 0, sizeof(m));
 				m.type = SBX_MSG_SYSCALL;

@@ -103,6 +103,24 @@ static void load_compiled(struct sbx_jail *jail, const char *policy)
 			sbx_escape(esc, sizeof(esc), err.msg, strlen(err.msg)));
 }
 
+/* syscall-default complain: each call outside the policy, once. */
+static void complaints(const struct sbx_result *r)
+{
+	char name[64];
+
+	for (unsigned int i = 0; i < r->ncomplained; i++) {
+		const struct sbx_call *c = &r->complained[i];
+
+		sbx_syscall_name(c->nr, c->arch, name, sizeof(name));
+		fprintf(stderr,
+			"spp-run: warning: %s: complain: syscall %s is not "
+			"in the policy: %s\n",
+			prog, name,
+			c->refused ? "refused (no policy can allow it)" :
+				     "let through");
+	}
+}
+
 static void format_size_kb(long kb, char *buf, size_t len)
 {
 	if (kb >= 1024)
@@ -202,7 +220,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	relay_stderr(r.err, r.err_len);
-	if (sbx_result_failed(&r)) {
+	complaints(&r);
+	if (sbx_result_failed(&r, &pol)) {
 		print_fail_line(&pol);
 		report(cli.event, &r, sbx_policy_fail_line(&pol) ? "E" : "-");
 	} else {

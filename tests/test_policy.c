@@ -1245,13 +1245,13 @@ END_TEST
 START_TEST(test_pol_dump_order)
 {
 	static const char *const order[] = {
-		"timeout ",   "cpu ",	  "memory ",   "procs ",
-		"files ",     "fsize ",	  "stdout ",   "stderr ",
-		"tmpfs ",     "network ", "families ", "tcp-ports ",
-		"udp-ports ", "ro ",	  "rw ",       "workdir ",
-		"user ",      "group ",	  "syscalls ", "syscall-default ",
-		"verdicts ",  "setvars ", "env ",      "on-failure ",
-		NULL,
+		"timeout ",    "cpu ",	   "memory ",	"procs ",
+		"files ",      "fsize ",   "stdout ",	"stderr ",
+		"tmpfs ",      "network ", "families ", "tcp-ports ",
+		"udp-ports ",  "ro ",	   "rw ",	"workdir ",
+		"user ",       "group ",   "syscalls ", "syscall-default ",
+		"verdicts ",   "setvars ", "env ",	"exit-status ",
+		"on-failure ", NULL,
 	};
 	char *a, *b;
 	const char *l;

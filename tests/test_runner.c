@@ -595,7 +595,7 @@ START_TEST(test_sbx_result_failed_table)
 	r.term_signal = row->term_signal;
 	r.kill = row->kill;
 	r.syscall_nr = -1;
-	ck_assert_msg(sbx_result_failed(&r) == row->failed,
+	ck_assert_msg(sbx_result_failed(&r, NULL) == row->failed,
 		      "row %d: started %d exited %d code %d signal %d kill %d",
 		      _i, row->started, row->exited, row->exit_code,
 		      row->term_signal, (int)row->kill);
