@@ -163,7 +163,10 @@ static int cmd_compile(int argc, char **argv)
 			fprintf(stderr, "spp-policy: fatal: %s\n",
 				sbx_escape(esc, sizeof(esc), err.msg,
 					   strlen(err.msg)));
-			worst = worst == EXIT_PERM ? worst : EXIT_TEMP;
+			/* a refused directory is the admin's to fix */
+			worst = worst == EXIT_PERM || err.code == EPERM ?
+					EXIT_PERM :
+					EXIT_TEMP;
 		} else {
 			printf("%s\n", sbx_escape(esc, sizeof(esc), path,
 						  strlen(path)));

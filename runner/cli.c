@@ -81,6 +81,10 @@ int sbx_cli_parse(struct sbx_cli *c, int argc, char **argv,
 			c->inherit_env = 1;
 			continue;
 		}
+		if (strcmp(a, "--shell") == 0) {
+			c->shell = 1;
+			continue;
+		}
 		if (opt_value("--policy", argc, argv, &i, &v)) {
 			if (!v) {
 				sbx_fail(err, EINVAL, "--policy needs a file");
@@ -117,11 +121,61 @@ int sbx_cli_parse(struct sbx_cli *c, int argc, char **argv,
 		sbx_fail(err, EINVAL, "no plugin given");
 		goto fail;
 	}
+	if (c->shell && i + 1 != argc) {
+		sbx_fail(err, EINVAL, "--shell takes one command line");
+		goto fail;
+	}
 	c->argv = argv + i;
 	return 0;
 fail:
 	sbx_cli_clear(c);
 	return -1;
+}
+
+static int blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* NAME=value, as a word of its own: an assignment the shell makes. */
+static int assignment(const char *w, size_t len)
+{
+	size_t i = 0;
+
+	if (!len || !(w[0] == '_' || (w[0] >= 'A' && w[0] <= 'Z') ||
+		      (w[0] >= 'a' && w[0] <= 'z')))
+		return 0;
+	while (i < len &&
+	       (w[i] == '_' || (w[i] >= 'A' && w[i] <= 'Z') ||
+		(w[i] >= 'a' && w[i] <= 'z') || (w[i] >= '0' && w[i] <= '9')))
+		i++;
+	return i < len && w[i] == '=';
+}
+
+int sbx_cli_shell_program(const char *cmd, char *out, size_t len)
+{
+	const char *w = cmd;
+	size_t n;
+
+	for (;;) {
+		while (blank(*w))
+			w++;
+		n = 0;
+		while (w[n] && !blank(w[n]))
+			n++;
+		if (n == 0)
+			return 0;
+		if (!assignment(w, n) && !(n == 4 && !strncmp(w, "exec", 4)))
+			break;
+		w += n;
+	}
+	/* anything the shell would expand, quote or redirect: its call */
+	if (strcspn(w, "'\"\\$`;&|<>(){}*?[]~#\n") < n || !memchr(w, '/', n) ||
+	    n >= len)
+		return 0;
+	memcpy(out, w, n);
+	out[n] = '\0';
+	return 1;
 }
 
 void sbx_cli_clear(struct sbx_cli *c)

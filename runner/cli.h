@@ -11,6 +11,9 @@ struct sbx_cli {
 	struct sbx_strv env; /* NAME=VALUE from --env */
 	char **argv; /* the plugin and its arguments (borrowed) */
 	int inherit_env; /* --inherit-env: our environment is the plugin's */
+	/* --shell: argv[0] is a /bin/sh command line (a ':' line of
+	 * control/smtpplugins), the only argument */
+	int shell;
 	int help;
 };
 
@@ -19,5 +22,12 @@ struct sbx_cli {
 int sbx_cli_parse(struct sbx_cli *c, int argc, char **argv,
 		  struct sbx_error *err);
 void sbx_cli_clear(struct sbx_cli *c);
+
+/* The program a shell command line starts, when the line names it by a
+ * path: its first word after VAR=value assignments and `exec`, if that
+ * word holds a '/' and no character the shell would expand or quote.
+ * Copied into out (len bytes); returns 1, or 0 when there is none (a
+ * word found through PATH, or one only the shell can tell). */
+int sbx_cli_shell_program(const char *cmd, char *out, size_t len);
 
 #endif

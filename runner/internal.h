@@ -36,6 +36,7 @@ struct sbx_jail {
 	cap_t nocaps; /* the empty set, allocated before any run */
 	int learn; /* learn mode (sbx_jail_set_learn) */
 	char *cgroup; /* sbx_jail_set_cgroup(); NULL: find one */
+	char *also; /* sbx_jail_set_also(): a program to show too */
 	int denied[96]; /* numbers of sbx_denied_syscalls, for learn mode */
 	size_t ndenied;
 };
@@ -102,6 +103,9 @@ int sbx_cgroup_oom(const struct sbx_cgroup *cg);
 void sbx_cgroup_destroy(struct sbx_cgroup *cg);
 
 #define SBX_MAX_BINDS 48
+/* The smallest hard RLIMIT_NOFILE of a caller that can build a sandbox:
+ * spp-run's descriptors, init's four, a detached tree per bind. */
+#define SBX_NOFILE_MIN (SBX_FD_FIRST_FREE + SBX_MAX_BINDS + 9)
 #define SBX_MAX_LINKS 16
 
 /* Everything init needs, computed before clone so that the sandbox's side
@@ -111,6 +115,7 @@ struct sbx_plan {
 	char *const *argv;
 	char *const *envp;
 	char exec_path[4096]; /* absolute, visible inside */
+	int exec_rel; /* execve argv[0] (relative, from workdir) instead */
 	char workdir[4096];
 	struct sbx_bind binds[SBX_MAX_BINDS];
 	size_t nbinds;

@@ -312,23 +312,73 @@ static int plan_policy_paths(struct sbx_plan *pl, struct sbx_error *err)
 	return 0;
 }
 
-/* The plugin itself, read-only, where it is on the host. Its path is the
+/* Does program (relative) lead to real (resolved) from the cwd, by name
+ * alone: no link on the way, only "." and repeated slashes to skip? */
+static int same_place(const char *program, const char *real)
+{
+	char cwd[PATH_MAX];
+	size_t n;
+	const char *p = program;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		return 0;
+	n = strlen(cwd);
+	if (strncmp(real, cwd, n) != 0 || (n > 1 && real[n] != '/'))
+		return 0;
+	real += n > 1 ? n : 0;
+	while (*p) {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (len == 1 && p[0] == '.') {
+			p++;
+			continue;
+		}
+		if (!len)
+			break;
+		if (*real != '/' || strncmp(real + 1, p, len) != 0 ||
+		    (real[1 + len] != '/' && real[1 + len]))
+			return 0;
+		real += 1 + len;
+		p += len;
+	}
+	return *real == '\0';
+}
+
+/* A program, read-only, where it is on the host. Its path is the
  * administrator's (control/smtpplugins), so links are followed wherever
  * they are, but for those inside the policy's rw paths. */
-static int plan_program(struct sbx_plan *pl, const char *program,
-			struct sbx_error *err)
+static int plan_one_program(struct sbx_plan *pl, const char *program,
+			    char *real, struct sbx_error *err)
 {
 	const struct sbx_policy *p = pl->jail->pol;
 	struct sbx_resolve_rules rules = { p->owner, 0, pl->roots, pl->nroots };
 	struct stat st;
 
-	if (sbx_path_resolve(program, &rules, pl->exec_path, &st, err) < 0)
+	if (sbx_path_resolve(program, &rules, real, &st, err) < 0)
 		return -1;
 	if (!S_ISREG(st.st_mode))
 		return sbx_fail(err, EACCES, "%s: not a regular file", program);
-	if (visible(pl, pl->exec_path))
+	if (visible(pl, real))
 		return 0;
-	return add_bind(pl, pl->exec_path, &st, pl->exec_path, 0, err) ? 0 : -1;
+	return add_bind(pl, real, &st, real, 0, err) ? 0 : -1;
+}
+
+/* The plugin, and the program of its shell command line if any. */
+static int plan_program(struct sbx_plan *pl, const char *program,
+			struct sbx_error *err)
+{
+	char also[PATH_MAX];
+
+	if (plan_one_program(pl, program, pl->exec_path, err) < 0 ||
+	    (pl->jail->also &&
+	     plan_one_program(pl, pl->jail->also, also, err) < 0))
+		return -1;
+	pl->exec_rel = program[0] != '/' && !pl->jail->pol->workdir &&
+		       same_place(program, pl->exec_path);
+	return 0;
 }
 
 /* Secrets under /etc, where visible: files are covered by a nodev

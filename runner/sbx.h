@@ -286,6 +286,13 @@ int sbx_file_replace(const char *path, const struct iovec *iov, int n,
 int sbx_jail_set_cgroup(struct sbx_jail *j, const char *config,
 			struct sbx_error *err);
 
+/* One more program to make visible read-only where it is, as the plugin
+ * itself is (relative: to the cwd): the program of a shell command line
+ * that runs /bin/sh as the plugin. NULL for none. Copies path. Returns 0,
+ * or -1 with *err when out of memory. */
+int sbx_jail_set_also(struct sbx_jail *j, const char *path,
+		      struct sbx_error *err);
+
 /* Learn mode, for spp-policy learn: the plugin sees the host's filesystem
  * read-only and its network (any destination), every system call goes
  * through init, which lets it run (the always-denied ones still fail with

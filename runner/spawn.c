@@ -50,12 +50,14 @@ struct sbx_jail *sbx_jail_new(const struct sbx_policy *p, struct sbx_error *err)
 	j->nofile = (unsigned int)p->files;
 	if (nofile.rlim_max != RLIM_INFINITY && nofile.rlim_max <= j->nofile)
 		j->nofile = (unsigned int)nofile.rlim_max - 1;
-	if (j->nofile < SBX_FD_FIRST_FREE + 1) {
+	/* spp-run's pipes and init's detached mount trees (one per bind)
+	 * need descriptors too: below this, some step would fail */
+	if (nofile.rlim_max != RLIM_INFINITY &&
+	    nofile.rlim_max < SBX_NOFILE_MIN) {
 		sbx_fail(err, EMFILE,
-			 "jail: the caller's hard file limit (%llu) leaves no "
-			 "room for the sandbox (it needs %d)",
-			 (unsigned long long)nofile.rlim_max,
-			 SBX_FD_FIRST_FREE + 2);
+			 "jail: the caller's hard file limit (%llu) is below "
+			 "the %d a sandbox needs",
+			 (unsigned long long)nofile.rlim_max, SBX_NOFILE_MIN);
 		goto fail;
 	}
 	j->host_uid = geteuid();
@@ -111,16 +113,28 @@ void sbx_jail_resolve_denied(struct sbx_jail *j)
 	}
 }
 
+/* Replace *field with a copy of s (NULL: none). */
+static int set_string(char **field, const char *s, struct sbx_error *err)
+{
+	char *copy = s ? strdup(s) : NULL;
+
+	if (s && !copy)
+		return sbx_fail(err, ENOMEM, "jail: out of memory");
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
 int sbx_jail_set_cgroup(struct sbx_jail *j, const char *config,
 			struct sbx_error *err)
 {
-	char *copy = config ? strdup(config) : NULL;
+	return set_string(&j->cgroup, config, err);
+}
 
-	if (config && !copy)
-		return sbx_fail(err, ENOMEM, "jail: out of memory");
-	free(j->cgroup);
-	j->cgroup = copy;
-	return 0;
+int sbx_jail_set_also(struct sbx_jail *j, const char *path,
+		      struct sbx_error *err)
+{
+	return set_string(&j->also, path, err);
 }
 
 void sbx_jail_free(struct sbx_jail *j)
@@ -128,6 +142,7 @@ void sbx_jail_free(struct sbx_jail *j)
 	if (!j)
 		return;
 	free(j->cgroup);
+	free(j->also);
 	sbx_filter_free(j);
 	if (j->nocaps)
 		cap_free(j->nocaps);
@@ -265,6 +280,10 @@ plugin_main(const struct sbx_plan *pl, int sock)
 	if (listener < 0)
 		goto fail;
 	handoff(sock, SBX_MSG_STARTED, 0, &listener, 1);
+	/* by the path as written when it leads to the same file here, so
+	 * that a script's $0 is what qmail-spp 0.42 gave it */
+	if (pl->exec_rel)
+		execve(pl->argv[0], pl->argv, pl->envp);
 	execve(pl->exec_path, pl->argv, pl->envp);
 	handoff(sock, SBX_MSG_EXEC, errno, NULL, 0);
 	_exit(127);

@@ -22,7 +22,8 @@ static const char *prog = "-";
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: spp-run [--policy FILE] [--env NAME=VALUE]... "
-		   "[--inherit-env] [--event NAME] [--] PROGRAM [ARG...]\n");
+		   "[--inherit-env] [--event NAME] [--] PROGRAM [ARG...]\n"
+		   "       spp-run [OPTION]... --shell [--] COMMAND-LINE\n");
 }
 
 static void log_line(const char *level, const char *line)
@@ -63,6 +64,20 @@ static void open_std_fds(void)
 			_exit(111);
 }
 
+/* Does the line start with "NAME: ", NAME the plugin's path as written
+ * or its last component? Then it names itself already. */
+static int names_itself(const char *line)
+{
+	const char *base = strrchr(prog, '/');
+	size_t n = strlen(prog), b;
+
+	base = base ? base + 1 : prog;
+	b = strlen(base);
+	return (strncmp(line, prog, n) == 0 && line[n] == ':') ||
+	       (b && strncmp(line, base, b) == 0 && line[b] == ':');
+}
+
+/* The plugin's stderr, one log line per line, each naming the plugin. */
 static void relay_stderr(const char *buf, size_t len)
 {
 	char esc[1024];
@@ -73,7 +88,10 @@ static void relay_stderr(const char *buf, size_t len)
 			continue;
 		if (i > start) {
 			sbx_escape(esc, sizeof(esc), buf + start, i - start);
-			fprintf(stderr, "%s: %s\n", prog, esc);
+			if (names_itself(esc))
+				fprintf(stderr, "%s\n", esc);
+			else
+				fprintf(stderr, "%s: %s\n", prog, esc);
 		}
 		start = i + 1;
 	}
@@ -135,7 +153,8 @@ static const char *const cgroup_names[3] = { "none", "v1", "v2" };
 static void report(const char *event, const struct sbx_result *r,
 		   const char *verdict)
 {
-	char how[96], killed[64], rss[32], esc[200];
+	char how[96], killed[64], rss[32], esc[200], client[64];
+	const char *ip = getenv("TCPREMOTEIP");
 
 	sbx_result_killed(r, killed, sizeof(killed));
 	/* qmail-spp's own code for "can't execute"; the warning above the
@@ -152,11 +171,76 @@ static void report(const char *event, const struct sbx_result *r,
 			prog,
 			sbx_escape(esc, sizeof(esc), r->setup_error,
 				   strlen(r->setup_error)));
+	/* qmail-smtpd (our parent) and its client, to find the session in
+	 * qmail-smtpd's and tcpserver's logs */
+	sbx_escape(client, sizeof(client), ip && *ip ? ip : "-",
+		   strlen(ip && *ip ? ip : "-"));
 	fprintf(stderr,
 		"spp: %s %s pid %d %s verdict %s wall %.1fms cpu %.1fms "
-		"maxrss %s cgroup %s\n",
+		"maxrss %s cgroup %s smtpd %d client %s\n",
 		event, prog, (int)r->pid, how, verdict, r->wall_ms, r->cpu_ms,
-		rss, cgroup_names[r->cgroup < 3 ? r->cgroup : 0]);
+		rss, cgroup_names[r->cgroup < 3 ? r->cgroup : 0],
+		(int)getppid(), client);
+}
+
+/* The run failed: the policy's failure verdict (qmail-spp ignores exit
+ * codes) and the report. */
+static void failed(const struct sbx_policy *p, const struct sbx_result *r,
+		   const char *event)
+{
+	print_fail_line(p);
+	report(event, r, sbx_policy_fail_line(p) ? "E" : "-");
+}
+
+/* The jail for one run under policy p: a compiled filter when current,
+ * the cgroup configuration, the program of a shell command line. */
+static struct sbx_jail *make_jail(const struct sbx_cli *cli,
+				  const struct sbx_policy *p,
+				  struct sbx_error *err)
+{
+	struct sbx_jail *jail = sbx_jail_new(p, err);
+	char word[4096];
+
+	if (!jail)
+		return NULL;
+	if (cli->policy)
+		load_compiled(jail, cli->policy);
+	/* where runs get their own cgroup (spp-run(8)); plugins cannot set
+	 * it (S refuses SPPSANDBOX*) */
+	if (sbx_jail_set_cgroup(jail, getenv("SPPSANDBOX_CGROUP"), err) < 0 ||
+	    (cli->shell &&
+	     sbx_cli_shell_program(cli->argv[0], word, sizeof(word)) &&
+	     sbx_jail_set_also(jail, word, err) < 0)) {
+		sbx_jail_free(jail);
+		return NULL;
+	}
+	return jail;
+}
+
+/* Relay the accepted verdict lines, or fail when its verdict is unusable.
+ * Returns the exit status. */
+static int relay(const struct sbx_cli *cli, const struct sbx_policy *p,
+		 const struct sbx_result *r)
+{
+	struct sbx_error err = { 0, "" };
+	char *out = NULL;
+	size_t outlen = 0;
+	int term = sbx_verdict_filter(r->out, r->out_len, p->verdicts,
+				      &p->setvars, &out, &outlen, dropped, NULL,
+				      &err);
+
+	if (term < 0) {
+		fprintf(stderr, "spp-run: warning: %s: %s\n", prog,
+			term == SBX_VERDICT_UNUSABLE ?
+				"its verdict was dropped: failing" :
+				err.msg);
+		failed(p, r, cli->event);
+		return 111;
+	}
+	fwrite(out, 1, outlen, stdout);
+	free(out);
+	report(cli->event, r, sbx_cmd_name((unsigned int)term));
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -166,7 +250,8 @@ int main(int argc, char **argv)
 	struct sbx_policy pol;
 	struct sbx_jail *jail = NULL;
 	struct sbx_cli cli;
-	char **env = NULL;
+	char *shell_argv[4] = { "/bin/sh", "-c", NULL, NULL };
+	char **env = NULL, **plugin_argv;
 	char esc[200];
 	int status = 111;
 
@@ -188,6 +273,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	prog = sbx_escape(esc, sizeof(esc), cli.argv[0], strlen(cli.argv[0]));
+	/* a ':' line of control/smtpplugins, run as qmail-spp 0.42 did */
+	shell_argv[2] = cli.argv[0];
+	plugin_argv = cli.shell ? shell_argv : cli.argv;
 	if (cli.policy ? pol_parse_file(cli.policy, &pol, &err) :
 			 sbx_policy_default(&pol, &err)) {
 		sbx_cli_clear(&cli);
@@ -202,49 +290,28 @@ int main(int argc, char **argv)
 	}
 	env = sbx_env_build(&pol, cli.env.v, environ, &err);
 	if (env)
-		jail = sbx_jail_new(&pol, &err);
-	if (jail && cli.policy)
-		load_compiled(jail, cli.policy);
-	/* where runs get their own cgroup (spp-run(8)); plugins cannot set
-	 * it (S refuses SPPSANDBOX*) */
-	if (jail &&
-	    sbx_jail_set_cgroup(jail, getenv("SPPSANDBOX_CGROUP"), &err) < 0) {
-		sbx_jail_free(jail);
-		jail = NULL;
-	}
-	if (!jail || sbx_jail_run(jail, cli.argv, env, &r, &err) < 0) {
+		jail = make_jail(&cli, &pol, &err);
+	if (!jail || sbx_jail_run(jail, plugin_argv, env, &r, &err) < 0) {
 		fprintf(stderr, "spp-run: warning: %s: cannot start: %s\n",
 			prog, err.msg);
-		print_fail_line(&pol);
-		report(cli.event, &r, sbx_policy_fail_line(&pol) ? "E" : "-");
+		failed(&pol, &r, cli.event);
 		goto out;
 	}
 	relay_stderr(r.err, r.err_len);
 	complaints(&r);
-	if (sbx_result_failed(&r, &pol)) {
-		print_fail_line(&pol);
-		report(cli.event, &r, sbx_policy_fail_line(&pol) ? "E" : "-");
+	/* sh's 126 and 127: the command could not be run at all (0.42 let
+	 * the SMTP command go on: a silent pass) */
+	if (cli.shell && r.exited && !r.kill &&
+	    (r.exit_code == 126 || r.exit_code == 127)) {
+		fprintf(stderr,
+			"spp-run: warning: %s: cannot start: the shell could "
+			"not run it (exit %d)\n",
+			prog, r.exit_code);
+		failed(&pol, &r, cli.event);
+	} else if (sbx_result_failed(&r, &pol)) {
+		failed(&pol, &r, cli.event);
 	} else {
-		char *out = NULL;
-		size_t outlen = 0;
-		int term = sbx_verdict_filter(r.out, r.out_len, pol.verdicts,
-					      &pol.setvars, &out, &outlen,
-					      dropped, NULL, &err);
-
-		if (term < 0) {
-			fprintf(stderr, "spp-run: warning: %s: %s\n", prog,
-				term == SBX_VERDICT_UNUSABLE ?
-					"its verdict was dropped: failing" :
-					err.msg);
-			print_fail_line(&pol);
-			report(cli.event, &r,
-			       sbx_policy_fail_line(&pol) ? "E" : "-");
-			goto out;
-		}
-		fwrite(out, 1, outlen, stdout);
-		free(out);
-		report(cli.event, &r, sbx_cmd_name((unsigned int)term));
-		status = 0;
+		status = relay(&cli, &pol, &r);
 	}
 out:
 	fflush(stdout);

@@ -136,11 +136,11 @@ int spp_runner_run(const struct spp_run_req *req, struct spp_run_reply *rep)
 		argv[n++] = "--policy";
 		argv[n++] = req->policy;
 	}
+	/* a ':' line: spp-run runs /bin/sh -c with it, shows the program it
+	 * names and fails when the shell cannot run it */
+	if (req->shell)
+		argv[n++] = "--shell";
 	argv[n++] = "--";
-	if (req->shell) {
-		argv[n++] = "/bin/sh";
-		argv[n++] = "-c";
-	}
 	argv[n++] = req->plugin;
 	argv[n] = NULL;
 

@@ -142,7 +142,7 @@ struct spp_run_reply {
 #define SPP_RUN_OUT_MAX (1024 * 1024)
 
 /* Run `spp-run --inherit-env --event EVENT [--policy FILE] -- PLUGIN` (or
- * `-- /bin/sh -c CMD`) with stdin /dev/null, stdout a pipe read up to
+ * `--shell -- CMD`) with stdin /dev/null, stdout a pipe read up to
  * SPP_RUN_OUT_MAX, stderr inherited and every other descriptor closed, and
  * wait for it. Returns 0 when spp-run exited (its code in rep->status, its
  * stdout in rep->out), -1 with rep->why when it could not be run, was

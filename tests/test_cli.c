@@ -129,6 +129,13 @@ static const struct cli_row cli_rows[] = {
 	  FAIL("--env wants NAME=VALUE, not 'caf\\xc3\\xa9=x'") },
 	{ { "--env", "A=1", "--env", "B", "plug", NULL },
 	  FAIL("--env wants NAME=VALUE, not 'B'") },
+
+	/* --shell: exactly one command line */
+	{ { "--shell", "plugins/x 'a b'", NULL }, OK(NULL, "-", 2) },
+	{ { "--shell", "--", "plugins/x", NULL }, OK(NULL, "-", 3) },
+	{ { "--shell", "plugins/x", "a", NULL },
+	  FAIL("--shell takes one command line") },
+	{ { "--shell", NULL }, FAIL("no plugin given") },
 };
 
 /* argv[] for a row: "spp-run", the row's args, NULL; each string copied so
@@ -313,6 +320,53 @@ END_TEST
 
 /* sbx_cli_clear */
 
+/* sbx_cli_shell_program: the program a ':' line names by its path. */
+static const struct {
+	const char *cmd, *want; /* NULL: none */
+} shell_rows[] = {
+	{ "plugins/check one \"two words\"", "plugins/check" },
+	{ "  plugins/check", "plugins/check" },
+	{ "/usr/local/bin/rbl\t-x", "/usr/local/bin/rbl" },
+	{ "exec plugins/check", "plugins/check" },
+	{ "FOO=1 BAR_2=x plugins/check a", "plugins/check" },
+	{ "FOO=1 exec ./check", "./check" },
+	{ "check -x", NULL }, /* found through PATH */
+	{ "", NULL },
+	{ "   ", NULL },
+	{ "FOO=1", NULL },
+	{ "\"plugins/check\"", NULL },
+	{ "plugins/$NAME", NULL },
+	{ "plugins/ch*ck", NULL },
+	{ "plugins/check;rm", NULL },
+	{ "~/check", NULL },
+	{ "(plugins/check)", NULL },
+	{ "FOO=\"a b\" plugins/check", NULL },
+	{ "1FOO=x/y", "1FOO=x/y" }, /* not an assignment: a program */
+};
+
+START_TEST(test_sbx_cli_shell_program_table)
+{
+	char out[64] = "unset";
+	int rc = sbx_cli_shell_program(shell_rows[_i].cmd, out, sizeof(out));
+
+	if (shell_rows[_i].want) {
+		ck_assert_msg(rc == 1, "'%s': none", shell_rows[_i].cmd);
+		ck_assert_str_eq(out, shell_rows[_i].want);
+	} else {
+		ck_assert_msg(rc == 0, "'%s': '%s'", shell_rows[_i].cmd, out);
+	}
+}
+END_TEST
+
+START_TEST(test_sbx_cli_shell_program_small_buffer)
+{
+	char out[5];
+
+	ck_assert_int_eq(sbx_cli_shell_program("plugins/x", out, sizeof(out)),
+			 0);
+}
+END_TEST
+
 START_TEST(test_sbx_cli_clear_twice)
 {
 	struct sbx_error err = { 0, "" };
@@ -347,6 +401,12 @@ static Suite *cli_suite(void)
 
 	tc = tcase_create("sbx_cli_clear");
 	tcase_add_test(tc, test_sbx_cli_clear_twice);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sbx_cli_shell_program");
+	tcase_add_loop_test(tc, test_sbx_cli_shell_program_table, 0,
+			    NROWS(shell_rows));
+	tcase_add_test(tc, test_sbx_cli_shell_program_small_buffer);
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -1523,7 +1523,7 @@ START_TEST(test_spp_runner_run_shell_line)
 	ck_assert_int_eq(run_fake("plugins/x 'a b'", 1, NULL, &rep), 0);
 	ck_assert_ptr_nonnull(
 		strstr(rep.out, "args: [--inherit-env] [--event] [rcpt] "
-				"[--] [/bin/sh] [-c] [plugins/x 'a b']\n"));
+				"[--shell] [--] [plugins/x 'a b']\n"));
 	free(rep.out);
 }
 END_TEST
