@@ -1,36 +1,57 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Sample plugins and the demo (`make demo`); where the plugins of
-# plugins/NAME/local.mk install: plugins_PROGRAMS and plugins_SCRIPTS to
-# $(pluginsdir),
-# policies (PLUGIN_POLICIES += plugins/NAME/NAME.policy) to $(policydir),
-# never over a file the administrator already has.
-pluginsdir = $(qmailhome)/plugins
-policydir = $(qmailhome)/control/spp
+# Sample plugins and the demo (`make demo`). `make install` puts the
+# plugins of plugins/NAME/local.mk (plugins_PROGRAMS, plugins_SCRIPTS) in
+# $(pluginsdir) and their policies (PLUGIN_POLICIES) in $(policydir), the
+# package's own directories: it never writes into a qmail home, where a
+# sample could shadow an administrator's plugin or policy of the same
+# name. `make install-qmail` copies them into $(qmailhome) on request,
+# skipping every file that is already there.
+pluginsdir = $(pkglibexecdir)/plugins
+policydir = $(pkgdatadir)/policies
 plugins_PROGRAMS =
 plugins_SCRIPTS =
 PLUGIN_POLICIES =
+dist_pkgdata_DATA = plugins/smtpplugins.sample
 
 install-data-local: install-plugin-policies
 install-plugin-policies:
 	$(MKDIR_P) '$(DESTDIR)$(policydir)'
 	@for f in $(PLUGIN_POLICIES); do \
-		b=`basename "$$f"`; \
-		if test -e '$(DESTDIR)$(policydir)'/"$$b"; then \
-			echo "keeping $(DESTDIR)$(policydir)/$$b"; \
-		else \
-			echo "$(INSTALL_DATA) $$f $(DESTDIR)$(policydir)/$$b"; \
-			$(INSTALL_DATA) "$(srcdir)/$$f" '$(DESTDIR)$(policydir)'/"$$b" || exit 1; \
-		fi; \
+		echo "$(INSTALL_DATA) $$f $(DESTDIR)$(policydir)"; \
+		$(INSTALL_DATA) "$(srcdir)/$$f" '$(DESTDIR)$(policydir)' || exit 1; \
 	done
-# An administrator's policies stay; only the untouched shipped ones go.
-uninstall-local:
+uninstall-local: uninstall-plugin-policies
+uninstall-plugin-policies:
 	@for f in $(PLUGIN_POLICIES); do \
-		b=`basename "$$f"`; \
-		if cmp -s "$(srcdir)/$$f" '$(DESTDIR)$(policydir)'/"$$b"; then \
-			rm -f '$(DESTDIR)$(policydir)'/"$$b"; \
-		fi; \
+		rm -f '$(DESTDIR)$(policydir)'/"`basename $$f`"; \
 	done
-.PHONY: install-plugin-policies
+
+# Into the qmail home, only on request, never over an existing file:
+# plugins/NAME, control/spp/NAME.policy, control/smtpplugins.
+QMAIL_PLUGINS = $(plugins_PROGRAMS) $(plugins_SCRIPTS:%=$(srcdir)/%)
+install-qmail: all
+	$(MKDIR_P) '$(DESTDIR)$(qmailhome)/plugins' \
+		'$(DESTDIR)$(qmailhome)/control/spp'
+	@keep() { \
+		if test -e "$$2" || test -L "$$2"; then \
+			echo "keeping $$2"; \
+		else \
+			echo "$$3 $$1 $$2"; $$3 "$$1" "$$2" || exit 1; \
+		fi; \
+	}; \
+	for f in $(QMAIL_PLUGINS); do \
+		keep "$$f" '$(DESTDIR)$(qmailhome)/plugins'/"`basename $$f`" \
+			'$(INSTALL_PROGRAM)' || exit 1; \
+	done; \
+	for f in $(PLUGIN_POLICIES); do \
+		keep "$(srcdir)/$$f" \
+			'$(DESTDIR)$(qmailhome)/control/spp'/"`basename $$f`" \
+			'$(INSTALL_DATA)' || exit 1; \
+	done; \
+	keep '$(srcdir)/plugins/smtpplugins.sample' \
+		'$(DESTDIR)$(qmailhome)/control/smtpplugins' '$(INSTALL_DATA)'
+.PHONY: install-plugin-policies uninstall-plugin-policies install-qmail
+
 EXTRA_PROGRAMS += plugins/demo/crash
 plugins_demo_crash_SOURCES = plugins/demo/crash.c
 plugins_demo_crash_CFLAGS = $(PLAIN_CFLAGS)
