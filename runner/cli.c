@@ -85,6 +85,10 @@ int sbx_cli_parse(struct sbx_cli *c, int argc, char **argv,
 			c->shell = 1;
 			continue;
 		}
+		if (strcmp(a, "--diagnose") == 0) {
+			c->diagnose = 1;
+			continue;
+		}
 		if (opt_value("--policy", argc, argv, &i, &v)) {
 			if (!v) {
 				sbx_fail(err, EINVAL, "--policy needs a file");

@@ -14,6 +14,8 @@ struct sbx_cli {
 	/* --shell: argv[0] is a /bin/sh command line (a ':' line of
 	 * control/smtpplugins), the only argument */
 	int shell;
+	/* --diagnose: say what the plugin looked for and did not get */
+	int diagnose;
 	int help;
 };
 

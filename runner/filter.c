@@ -253,8 +253,23 @@ static int guard_rule(scmp_filter_ctx ctx, const struct sbx_policy *p,
 	return rc;
 }
 
+/* Diagnose mode: an allowed call that names a path or a destination goes
+ * to init, which notes it and lets it run. Not execve (never observed)
+ * nor the hand-over's sendmsg: the plugin child makes them while init
+ * waits for it (CLONE_VFORK). */
+static int diag_rule(scmp_filter_ctx ctx, uint32_t dflt, int nr,
+		     unsigned int handoff_fd)
+{
+	if (dflt == SCMP_ACT_NOTIFY)
+		return 0; /* the default sends it there */
+	if (nr == SCMP_SYS(sendmsg))
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+					SCMP_A0(SCMP_CMP_NE, handoff_fd, 0));
+	return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
+}
+
 static scmp_filter_ctx build_filter(const struct sbx_policy *p,
-				    unsigned int handoff_fd,
+				    unsigned int handoff_fd, int diag,
 				    struct sbx_error *err)
 {
 	uint32_t dflt = p->sysdefault == SBX_SYS_EPERM ? SCMP_ACT_ERRNO(EPERM) :
@@ -281,7 +296,10 @@ static scmp_filter_ctx build_filter(const struct sbx_policy *p,
 
 		if (nr == __NR_SCMP_ERROR || sbx_syscall_denied(name))
 			continue;
-		rc = guard_rule(ctx, p, dflt, nr, name);
+		if (diag && sbx_observed_call(nr) && nr != SCMP_SYS(execve))
+			rc = diag_rule(ctx, dflt, nr, handoff_fd);
+		else
+			rc = guard_rule(ctx, p, dflt, nr, name);
 		if (rc == 1)
 			rc = allow_special(ctx, p, nr, name);
 		if (rc == 1)
@@ -327,7 +345,8 @@ static scmp_filter_ctx build_filter(const struct sbx_policy *p,
 	/* The hand-over of the listener descriptor to init, on the
 	 * descriptor numbered like the plugin's file limit: one the plugin
 	 * can never hold (descriptors stay below RLIMIT_NOFILE). */
-	if (p->net != SBX_NET_NONE || !sbx_strv_has(&p->syscalls, "sendmsg")) {
+	if (p->net != SBX_NET_NONE || diag ||
+	    !sbx_strv_has(&p->syscalls, "sendmsg")) {
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 1,
 				      SCMP_A0(SCMP_CMP_EQ, handoff_fd, 0));
 		if (rc < 0) {
@@ -432,10 +451,10 @@ uint64_t sbx_filter_fingerprint(const struct sbx_policy *p)
 	return h;
 }
 
-int sbx_filter_build(const struct sbx_policy *p, unsigned int handoff_fd,
-		     struct sbx_bpf *out, struct sbx_error *err)
+static int build(const struct sbx_policy *p, unsigned int handoff_fd, int diag,
+		 struct sbx_bpf *out, struct sbx_error *err)
 {
-	scmp_filter_ctx ctx = build_filter(p, handoff_fd, err);
+	scmp_filter_ctx ctx = build_filter(p, handoff_fd, diag, err);
 	int rc;
 
 	if (!ctx)
@@ -443,6 +462,18 @@ int sbx_filter_build(const struct sbx_policy *p, unsigned int handoff_fd,
 	rc = export_bpf(ctx, out, err);
 	seccomp_release(ctx);
 	return rc;
+}
+
+int sbx_filter_build(const struct sbx_policy *p, unsigned int handoff_fd,
+		     struct sbx_bpf *out, struct sbx_error *err)
+{
+	return build(p, handoff_fd, 0, out, err);
+}
+
+int sbx_filter_build_diag(const struct sbx_policy *p, unsigned int handoff_fd,
+			  struct sbx_bpf *out, struct sbx_error *err)
+{
+	return build(p, handoff_fd, 1, out, err);
 }
 
 /* libseccomp needs about a millisecond for the default policy, as much as

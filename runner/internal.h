@@ -37,6 +37,8 @@ struct sbx_jail {
 	int learn; /* learn mode (sbx_jail_set_learn) */
 	char *cgroup; /* sbx_jail_set_cgroup(); NULL: find one */
 	char *also; /* sbx_jail_set_also(): a program to show too */
+	int diagnose; /* sbx_jail_set_diagnose() */
+	uint64_t allowed[8]; /* diagnose: the policy's calls, bit nr */
 	int denied[96]; /* numbers of sbx_denied_syscalls, for learn mode */
 	size_t ndenied;
 };
@@ -130,6 +132,7 @@ struct sbx_plan {
 	double t0_ms; /* when the run began (CLOCK_MONOTONIC) */
 	struct sbx_cgroup cg; /* the parent's: init never touches it */
 	struct sbx_learned *learned; /* learn mode: shared with init */
+	struct sbx_diag *diag; /* diagnose mode: shared with init */
 };
 
 /* Records init writes to the status pipe; one write each (< PIPE_BUF). */
@@ -205,6 +208,10 @@ uint64_t sbx_filter_fingerprint(const struct sbx_policy *p);
  * the descriptor the child may sendmsg the listener on (jail->nofile). */
 int sbx_filter_build(const struct sbx_policy *p, unsigned int handoff_fd,
 		     struct sbx_bpf *out, struct sbx_error *err);
+/* The same, but the allowed calls that name a path or a destination go to
+ * init (diagnose mode). */
+int sbx_filter_build_diag(const struct sbx_policy *p, unsigned int handoff_fd,
+			  struct sbx_bpf *out, struct sbx_error *err);
 /* The jail's filter: ahead-of-time when it matches, else compiled. */
 int sbx_filter_compile(struct sbx_jail *j, struct sbx_error *err);
 void sbx_filter_free(struct sbx_jail *j);
@@ -217,10 +224,23 @@ int sbx_filter_build_learn(uint64_t handoff_fd, struct sbx_bpf *out,
 
 struct seccomp_notif;
 
-/* learn.c, in init: record the call and let it run (or refuse it). */
+/* observe.c: does a call name a path or a destination? */
+int sbx_observed_call(int nr);
+/* observe.c, in init, diagnose mode: does init watch this call (the
+ * policy allows it, and it names a path or destination)? */
+int sbx_diag_watches(const struct sbx_plan *pl,
+		     const struct seccomp_notif *req);
+/* ... note what it looked for, and let it run (through the guard) */
+void sbx_diag_serve(const struct sbx_plan *pl, int listener,
+		    const struct seccomp_notif *req);
+/* ... note a destination it did not reach (error: why) */
+void sbx_diag_note_dest(const struct sbx_plan *pl,
+			const struct seccomp_notif *req, int error);
+
+/* observe.c, in init: record the call and let it run (or refuse it). */
 void sbx_learn_serve(const struct sbx_plan *pl, int listener,
 		     const struct seccomp_notif *req);
-/* learn.c, in init, under syscall-default complain: tell the parent about
+/* observe.c, in init, under syscall-default complain: tell the parent about
  * the call (each distinct one once) and let it run, unless no policy could
  * allow it (then it fails as it would in learn mode). */
 void sbx_complain_serve(const struct sbx_plan *pl, int listener,
@@ -240,13 +260,17 @@ int sbx_netguard_handles(const struct sbx_policy *p, int nr);
 /* ... or one it would, were it allowed (complain mode checks them too)? */
 int sbx_netguard_guards(const struct sbx_policy *p, int nr);
 /* Check and perform it on the plugin's behalf, and answer the kernel. */
-void sbx_netguard_serve(const struct sbx_policy *p, int listener,
+void sbx_netguard_serve(const struct sbx_plan *pl, int listener,
 			const struct seccomp_notif *req);
 
 /* ns.c: runs in the parent */
 int sbx_ns_write_maps(const struct sbx_jail *j, pid_t pid,
 		      struct sbx_error *err);
 int sbx_ns_clone_flags(const struct sbx_jail *j);
+
+/* mount.c: is path inside a directory bound from the host (the last
+ * mount covering it decides: a tmpfs or proc mounted later hides it)? */
+int sbx_plan_visible(const struct sbx_plan *pl, const char *path);
 
 /* mount.c: the parent plans the view, init builds it. */
 int sbx_mount_plan(struct sbx_plan *pl, const char *program,

@@ -20,7 +20,7 @@ runner_libsbx_a_SOURCES = \
 	runner/result.c \
 	runner/env.c \
 	runner/netguard.c \
-	runner/learn.c \
+	runner/observe.c \
 	$(NULL)
 runner_libsbx_a_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS)
 

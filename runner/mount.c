@@ -153,7 +153,7 @@ int sbx_path_under(const char *path, const char *dir)
 
 /* Is path visible through a directory bind of the plan? The last step
  * covering it decides: a tmpfs or proc mounted later hides it. */
-static int visible(const struct sbx_plan *pl, const char *path)
+int sbx_plan_visible(const struct sbx_plan *pl, const char *path)
 {
 	int seen = 0;
 
@@ -361,7 +361,7 @@ static int plan_one_program(struct sbx_plan *pl, const char *program,
 		return -1;
 	if (!S_ISREG(st.st_mode))
 		return sbx_fail(err, EACCES, "%s: not a regular file", program);
-	if (visible(pl, real))
+	if (sbx_plan_visible(pl, real))
 		return 0;
 	return add_bind(pl, real, &st, real, 0, err) ? 0 : -1;
 }
@@ -389,12 +389,12 @@ static int plan_masks(struct sbx_plan *pl, struct sbx_error *err)
 
 	for (size_t i = 0; secret_files[i]; i++)
 		if (lstat(secret_files[i], &st) == 0 && S_ISREG(st.st_mode) &&
-		    visible(pl, secret_files[i]) &&
+		    sbx_plan_visible(pl, secret_files[i]) &&
 		    !add_host(pl, "/dev/null", secret_files[i], 0, err))
 			return -1;
 	for (size_t i = 0; secret_dirs[i]; i++)
 		if (lstat(secret_dirs[i], &st) == 0 && S_ISDIR(st.st_mode) &&
-		    visible(pl, secret_dirs[i]) &&
+		    sbx_plan_visible(pl, secret_dirs[i]) &&
 		    add_tmpfs(pl, secret_dirs[i], 0, "size=4k,nr_inodes=2",
 			      err) < 0)
 			return -1;
@@ -562,7 +562,8 @@ int sbx_mount_build(const struct sbx_plan *pl, const char **what)
 	}
 	*what = pl->workdir;
 	if (pl->workdir[0] == '/' && pl->workdir[1] &&
-	    !visible(pl, pl->workdir) && mkdir_p(pl->workdir + 1, 1) < 0)
+	    !sbx_plan_visible(pl, pl->workdir) &&
+	    mkdir_p(pl->workdir + 1, 1) < 0)
 		goto out;
 	/* Read-only tmpfs (/dev, masks) only now: /dev needed its mount
 	 * points and links created first. */

@@ -329,9 +329,10 @@ static long guard(const struct sbx_policy *p, const struct seccomp_notif *req,
 	return -ENOSYS;
 }
 
-void sbx_netguard_serve(const struct sbx_policy *p, int listener,
+void sbx_netguard_serve(const struct sbx_plan *pl, int listener,
 			const struct seccomp_notif *req)
 {
+	const struct sbx_policy *p = pl->jail->pol;
 	struct seccomp_notif_resp resp;
 	long rc = -EBADF;
 	int fd;
@@ -361,6 +362,8 @@ void sbx_netguard_serve(const struct sbx_policy *p, int listener,
 	}
 	if (fd >= 0)
 		rc = guard(p, req, fd);
+	if (rc == -EPERM)
+		sbx_diag_note_dest(pl, req, EPERM);
 	if (rc < 0)
 		resp.error = (int)rc;
 	else

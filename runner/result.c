@@ -12,6 +12,7 @@ void sbx_result_clear(struct sbx_result *r)
 	free(r->out);
 	free(r->err);
 	free(r->learned);
+	free(r->diag);
 	memset(r, 0, sizeof(*r));
 	r->syscall_nr = -1;
 }

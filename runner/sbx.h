@@ -216,6 +216,7 @@ struct sbx_result {
 	unsigned int ncomplained;
 	int cgroup; /* the run's own cgroup: 0 none, 1 (v1) or 2 (v2) */
 	struct sbx_learned *learned; /* learn mode only; owned */
+	struct sbx_diag *diag; /* diagnose mode only; owned */
 };
 
 #define SBX_LEARN_PATHS 24
@@ -229,6 +230,26 @@ struct sbx_learned {
 	char paths[SBX_LEARN_PATHS][200]; /* host directories it used */
 	int writable[SBX_LEARN_PATHS]; /* ... and wrote to */
 	unsigned int npaths;
+};
+
+/* A network destination a plugin did not reach (diagnose mode). */
+struct sbx_dest {
+	uint16_t family; /* AF_INET or AF_INET6 */
+	uint16_t port;
+	uint8_t addr[16];
+	int type; /* SOCK_STREAM, SOCK_DGRAM, ... */
+	int error; /* why: EPERM (refused by the policy), ENETUNREACH */
+};
+
+#define SBX_DIAG_PATHS 16
+#define SBX_DIAG_DESTS 8
+
+/* What a plugin looked for and did not get, in diagnose mode. */
+struct sbx_diag {
+	char paths[SBX_DIAG_PATHS][256]; /* the host has them, its view not */
+	unsigned int npaths;
+	struct sbx_dest dests[SBX_DIAG_DESTS];
+	unsigned int ndests;
 };
 
 void sbx_result_clear(struct sbx_result *r);
@@ -292,6 +313,14 @@ int sbx_jail_set_cgroup(struct sbx_jail *j, const char *config,
  * or -1 with *err when out of memory. */
 int sbx_jail_set_also(struct sbx_jail *j, const char *path,
 		      struct sbx_error *err);
+
+/* Diagnose mode, for the side-by-side check of a configuration: the run
+ * is the policy's own, but init also watches the calls that name a path
+ * or a destination, and r->diag says what the plugin looked for and did
+ * not get: paths the host has and its view lacks, destinations refused
+ * by the policy or unreachable under `network none`. Slower: for
+ * checking, not for mail. Returns 0, or -1 with *err. */
+int sbx_jail_set_diagnose(struct sbx_jail *j, int on, struct sbx_error *err);
 
 /* Learn mode, for spp-policy learn: the plugin sees the host's filesystem
  * read-only and its network (any destination), every system call goes

@@ -102,6 +102,28 @@ int sbx_jail_set_learn(struct sbx_jail *j, int on, struct sbx_error *err)
 	return 0;
 }
 
+int sbx_jail_set_diagnose(struct sbx_jail *j, int on, struct sbx_error *err)
+{
+	struct sbx_bpf bpf = { NULL, 0 };
+	const struct sbx_policy *p = j->pol;
+
+	if (on ? sbx_filter_build_diag(p, j->nofile, &bpf, err) < 0 :
+		 sbx_filter_build(p, j->nofile, &bpf, err) < 0)
+		return -1;
+	sbx_filter_free(j);
+	j->bpf = bpf;
+	j->diagnose = on;
+	memset(j->allowed, 0, sizeof(j->allowed));
+	for (size_t i = 0; i < p->syscalls.n; i++) {
+		int nr = seccomp_syscall_resolve_name(p->syscalls.v[i]);
+
+		if (nr >= 0 && nr < 512 &&
+		    !sbx_syscall_denied(p->syscalls.v[i]))
+			j->allowed[nr / 64] |= 1ull << (nr % 64);
+	}
+	return 0;
+}
+
 void sbx_jail_resolve_denied(struct sbx_jail *j)
 {
 	j->ndenied = 0;
@@ -369,9 +391,11 @@ init_loop(const struct sbx_plan *pl, pid_t child, int sock, int sigfd)
 				continue;
 			if (pl->jail->learn) {
 				sbx_learn_serve(pl, listener, &req);
+			} else if (sbx_diag_watches(pl, &req)) {
+				sbx_diag_serve(pl, listener, &req);
 			} else if (req.data.arch == AUDIT_ARCH_X86_64 &&
 				   sbx_netguard_handles(pol, req.data.nr)) {
-				sbx_netguard_serve(pol, listener, &req);
+				sbx_netguard_serve(pl, listener, &req);
 			} else if (pol->sysdefault == SBX_SYS_COMPLAIN) {
 				sbx_complain_serve(pl, listener, &req);
 			} else {
@@ -530,6 +554,35 @@ static int prepare(struct sbx_plan *pl, struct sbx_error *err)
 	return 0;
 }
 
+/* Memory init writes and the parent reads after the run. */
+static void *shared(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* What init noted in diagnose mode, keeping the paths the host has: the
+ * rest the plugin would not have found anywhere. */
+static struct sbx_diag *diag_result(const struct sbx_diag *seen)
+{
+	struct sbx_diag *d = malloc(sizeof(*d));
+	struct stat st;
+
+	if (!d)
+		return NULL;
+	memcpy(d, seen, sizeof(*d));
+	d->npaths = 0;
+	for (unsigned int i = 0; i < seen->npaths && i < SBX_DIAG_PATHS; i++)
+		if (lstat(seen->paths[i], &st) == 0)
+			memcpy(d->paths[d->npaths++], seen->paths[i],
+			       sizeof(d->paths[0]));
+	if (d->ndests > SBX_DIAG_DESTS)
+		d->ndests = SBX_DIAG_DESTS;
+	return d;
+}
+
 /* RLIMIT_NPROC counts every process of a user, the sandboxes' included
  * (a user namespace records its creator's limit for them): with a finite
  * soft limit on qmaild, plugins forking in a few sessions would starve the
@@ -570,16 +623,11 @@ int sbx_jail_run(struct sbx_jail *j, char *const argv[], char *const envp[],
 	if (!pl)
 		return sbx_fail(err, ENOMEM, "run: out of memory");
 	pl->t0_ms = sbx_now_ms();
-	if (j->learn) {
-		/* written by init, read here after the run */
-		pl->learned = mmap(NULL, sizeof(*pl->learned),
-				   PROT_READ | PROT_WRITE,
-				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (pl->learned == MAP_FAILED) {
-			free(pl);
-			return sbx_fail(err, errno, "mmap: %s",
-					strerror(errno));
-		}
+	/* written by init, read here after the run */
+	if ((j->learn && !(pl->learned = shared(sizeof(*pl->learned)))) ||
+	    (j->diagnose && !(pl->diag = shared(sizeof(*pl->diag))))) {
+		sbx_fail(err, errno, "mmap: %s", strerror(errno));
+		goto out;
 	}
 	pl->jail = j;
 	pl->argv = argv;
@@ -657,6 +705,8 @@ int sbx_jail_run(struct sbx_jail *j, char *const argv[], char *const envp[],
 		if (r->learned)
 			memcpy(r->learned, pl->learned, sizeof(*r->learned));
 	}
+	if (rc == 0 && pl->diag)
+		r->diag = diag_result(pl->diag);
 out:
 	for (int i = 0; i < 2; i++) {
 		if (out[i] >= 0)
@@ -673,6 +723,8 @@ out:
 	sbx_cgroup_destroy(&pl->cg);
 	if (pl->learned)
 		munmap(pl->learned, sizeof(*pl->learned));
+	if (pl->diag)
+		munmap(pl->diag, sizeof(*pl->diag));
 	free(pl);
 	return rc;
 }

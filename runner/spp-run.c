@@ -2,6 +2,8 @@
 /* spp-run: run one qmail-spp plugin in a sandbox and relay its verdict.
  * Exit 0: the plugin ran to its end; 111: it failed or could not start;
  * 100: usage or policy error. A failure always leaves a verdict on stdout. */
+#include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,7 +24,8 @@ static const char *prog = "-";
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: spp-run [--policy FILE] [--env NAME=VALUE]... "
-		   "[--inherit-env] [--event NAME] [--] PROGRAM [ARG...]\n"
+		   "[--inherit-env] [--event NAME] [--diagnose] [--] PROGRAM "
+		   "[ARG...]\n"
 		   "       spp-run [OPTION]... --shell [--] COMMAND-LINE\n");
 }
 
@@ -208,6 +211,7 @@ static struct sbx_jail *make_jail(const struct sbx_cli *cli,
 	/* where runs get their own cgroup (spp-run(8)); plugins cannot set
 	 * it (S refuses SPPSANDBOX*) */
 	if (sbx_jail_set_cgroup(jail, getenv("SPPSANDBOX_CGROUP"), err) < 0 ||
+	    (cli->diagnose && sbx_jail_set_diagnose(jail, 1, err) < 0) ||
 	    (cli->shell &&
 	     sbx_cli_shell_program(cli->argv[0], word, sizeof(word)) &&
 	     sbx_jail_set_also(jail, word, err) < 0)) {
@@ -215,6 +219,72 @@ static struct sbx_jail *make_jail(const struct sbx_cli *cli,
 		return NULL;
 	}
 	return jail;
+}
+
+/* Did the plugin print a terminal command (as qmail-spp reads it)? */
+static int decided(const struct sbx_result *r)
+{
+	static const char terminal[] = "ANODER";
+
+	for (size_t i = 0; i < r->out_len; i += strcspn(r->out + i, "\n") + 1)
+		if (memchr(terminal, r->out[i], sizeof(terminal) - 1) &&
+		    r->out[i])
+			return 1;
+	return 0;
+}
+
+/* --diagnose: what the plugin looked for and did not get, one line each,
+ * for spp-session --compare to show beside a decision that differs. */
+static void diagnose(const struct sbx_result *r, char *const env[], int decided)
+{
+	const struct sbx_diag *d = r->diag;
+	char addr[INET6_ADDRSTRLEN], esc[300], names[400] = "";
+	size_t used = 0;
+
+	for (unsigned int i = 0; d && i < d->npaths; i++)
+		fprintf(stderr,
+			"spp-run: diagnose: %s: not in its view: %s (the "
+			"host has it)\n",
+			prog,
+			sbx_escape(esc, sizeof(esc), d->paths[i],
+				   strlen(d->paths[i])));
+	for (unsigned int i = 0; d && i < d->ndests; i++) {
+		const struct sbx_dest *t = &d->dests[i];
+
+		inet_ntop(t->family, t->addr, addr, sizeof(addr));
+		fprintf(stderr,
+			"spp-run: diagnose: %s: network: %s%s%s:%u/%s %s\n",
+			prog, t->family == AF_INET6 ? "[" : "", addr,
+			t->family == AF_INET6 ? "]" : "", t->port,
+			t->type == SOCK_STREAM ? "tcp" : "udp",
+			t->error == EPERM ? "refused by the policy" :
+					    "unreachable (network none)");
+	}
+	/* names qmail-smtpd's environment has and the plugin did not get */
+	for (char **e = environ; *e; e++) {
+		size_t n = strcspn(*e, "=");
+		int given = 0;
+
+		for (char *const *g = env; *g && !given; g++)
+			given = strncmp(*g, *e, n + 1) == 0;
+		if (given || n == 0 || used + n + 2 >= sizeof(names))
+			continue;
+		memcpy(names + used, *e, n);
+		used += n;
+		names[used++] = ' ';
+		names[used] = '\0';
+	}
+	if (used) {
+		names[used - 1] = '\0';
+		fprintf(stderr,
+			"spp-run: diagnose: %s: environment: not passed: %s\n",
+			prog, sbx_escape(esc, sizeof(esc), names, used - 1));
+	}
+	if (r->exited && r->exit_code && !decided)
+		fprintf(stderr,
+			"spp-run: diagnose: %s: exit %d and no decision (under "
+			"`exit-status fail` it would fail closed)\n",
+			prog, r->exit_code);
 }
 
 /* Relay the accepted verdict lines, or fail when its verdict is unusable.
@@ -299,6 +369,8 @@ int main(int argc, char **argv)
 	}
 	relay_stderr(r.err, r.err_len);
 	complaints(&r);
+	if (cli.diagnose)
+		diagnose(&r, env, decided(&r));
 	/* sh's 126 and 127: the command could not be run at all (0.42 let
 	 * the SMTP command go on: a silent pass) */
 	if (cli.shell && r.exited && !r.kill &&

@@ -11,7 +11,8 @@ smtpd_patch_libspp_a_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DSPP_RUN_PATH='"$(bindir)/spp-run"'
 
 bin_PROGRAMS += spp-session
-spp_session_SOURCES = smtpd-patch/spp-session.c
+spp_session_SOURCES = smtpd-patch/spp-session.c smtpd-patch/spp-compare.c \
+	smtpd-patch/spp-compare.h
 spp_session_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/smtpd-patch
 spp_session_LDADD = smtpd-patch/libspp.a
 

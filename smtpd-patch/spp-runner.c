@@ -140,6 +140,8 @@ int spp_runner_run(const struct spp_run_req *req, struct spp_run_reply *rep)
 	 * names and fails when the shell cannot run it */
 	if (req->shell)
 		argv[n++] = "--shell";
+	if (req->diagnose)
+		argv[n++] = "--diagnose";
 	argv[n++] = "--";
 	argv[n++] = req->plugin;
 	argv[n] = NULL;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "spp-compare.h"
 #include "spp.h"
 
 /* Replies spp-session makes itself, where qmail-smtpd would have decided. */
@@ -33,6 +34,8 @@ static struct {
 	size_t nrcpthosts;
 	const char *auth_user, *auth_method;
 	int dropped;
+	int compare; /* --compare */
+	char command[200]; /* the command being run, for --compare */
 } s;
 
 static void usage(FILE *f)
@@ -40,7 +43,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: %s [-c SMTPPLUGINS] [-p POLICYDIR] [-r RCPTHOSTS] "
 		"[--env NAME=VALUE]... [--auth-user USER --auth-method "
-		"METHOD] < DIALOGUE\n",
+		"METHOD] [--compare] < DIALOGUE\n",
 		prog);
 }
 
@@ -358,6 +361,7 @@ static void session(void)
 
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
+		snprintf(s.command, sizeof(s.command), "%s", line);
 		/* commands(): the verb ends at the first space. */
 		arg = strchr(line, ' ');
 		if (arg) {
@@ -511,6 +515,8 @@ int main(int argc, char **argv)
 			if (!v)
 				bad_usage("--auth-user needs a user", NULL);
 			s.auth_user = v;
+		} else if (strcmp(argv[i], "--compare") == 0) {
+			s.compare = 1;
 		} else if (opt("--auth-method", argc, argv, &i, &v)) {
 			if (!v || !*v)
 				bad_usage("--auth-method needs a method", NULL);
@@ -538,9 +544,17 @@ int main(int argc, char **argv)
 		cleanup();
 		return 111;
 	}
+	if (s.compare) {
+		spp_transport = compare_transport;
+		compare_set_command(s.command);
+	}
 	session();
 	cleanup();
+	if (s.compare)
+		printf("# compare: %u of %u plugin runs decided differently\n",
+		       compare_differences(), compare_runs());
 	if (fflush(stdout) != 0)
 		return 111;
-	return 0;
+	/* 1: the sandbox would change what happens to mail */
+	return s.compare && compare_differences() ? 1 : 0;
 }

@@ -128,6 +128,7 @@ struct spp_run_req {
 	int shell; /* a ':' line: run /bin/sh -c plugin */
 	const char *policy; /* policy file; NULL: spp-run's built-in */
 	char *const *envp; /* spp-run's environment (qmail-smtpd's) */
+	int diagnose; /* spp-run --diagnose (spp-session --compare) */
 };
 
 struct spp_run_reply {
