@@ -6,7 +6,7 @@ policy_libpol_a_SOURCES = \
 	policy/pol.h \
 	policy/pol.c \
 	policy/units.c \
-	policy/learn.c \
+	policy/learned.c \
 	$(NULL)
 
 # spp-policy(1): check policy files and show the effective policy. The

@@ -98,12 +98,45 @@ int pol_parse_file(const char *path, struct sbx_policy *p,
  * in *len; returns -1 with errno ENOMEM when out of memory. */
 int pol_dump(const struct sbx_policy *p, char **out, size_t *len);
 
-/* A starting policy, as text, from what a plugin used in learn mode (see
- * sbx_jail_set_learn): network mode and ports, socket families, the host
- * paths it read (ro) or wrote (rw), and its system calls. plugin names it
- * in a comment. Returns 0 with a new string in *out (caller frees), or -1
- * with *err when out of memory. */
-int pol_learned_format(const struct sbx_learned *l, const char *plugin,
-		       char **out, size_t *len, struct sbx_error *err);
+/* One run in learn mode (sbx_jail_set_learn), as pol_learned_policy()
+ * reads it. */
+struct pol_learn_run {
+	const struct sbx_learned *learned; /* what it used */
+	double wall_ms; /* how long it took */
+	int timed_out; /* it was cut off by the time limit */
+	unsigned int verdicts; /* SBX_CMD_* it printed (sbx_verdict_bits) */
+	char *const *env; /* the environment it was given */
+};
+
+/* The policy one run calls for, into *p (free with sbx_policy_clear):
+ * the default's, but for what the run shows: network mode and ports,
+ * socket families, the host paths it read (ro) or wrote (rw), its system
+ * calls (none always denied), the commands it printed (E when none), a
+ * timeout of four times its wall time in whole seconds (at least 2s; a
+ * minute when it was cut off), and an env list of the protocol's
+ * patterns plus every other variable it was given but the ones every
+ * process has (PATH, HOME, LANG, LC_*, ...). Returns 0, or -1 with *err
+ * when out of memory. */
+int pol_learned_policy(const struct pol_learn_run *run, struct sbx_policy *p,
+		       struct sbx_error *err);
+
+/* Widen *dst to allow what *src allows too: the larger limits and
+ * network mode, the union of families, ports, paths (rw wins over ro),
+ * syscalls, verdicts, setvars and env. Identity, workdir and failure
+ * settings stay dst's. Returns 0, or -1 with *err. */
+int pol_merge(struct sbx_policy *dst, const struct sbx_policy *src,
+	      struct sbx_error *err);
+
+/* Write *p to path as a learned policy (a header naming plugin, then the
+ * canonical dump), atomically (sbx_file_replace). Returns 0 or -1. */
+int pol_learned_write(const char *path, const char *plugin,
+		      const struct sbx_policy *p, struct sbx_error *err);
+
+/* Merge what run learned into the policy file at path (made when
+ * missing): several runs over several dialogues converge on the policy
+ * of every code path they took. Returns 0, or -1 with *err (a file that
+ * exists but is no valid policy stays as it is). */
+int pol_learned_into(const char *path, const char *plugin,
+		     const struct pol_learn_run *run, struct sbx_error *err);
 
 #endif

@@ -11,6 +11,9 @@
 
 #include "pol.h"
 #include "sbx.h"
+#include "verdict.h"
+
+extern char **environ;
 
 #define EXIT_OK 0
 #define EXIT_PERM 100
@@ -22,8 +25,8 @@ static void usage(FILE *f)
 		   "       spp-policy show [--] FILE\n"
 		   "       spp-policy compile [--] FILE...\n"
 		   "       spp-policy install [--] NEW DEST\n"
-		   "       spp-policy learn [--env NAME=VALUE]... [--] "
-		   "PLUGIN [ARG...]\n");
+		   "       spp-policy learn [--env NAME=VALUE]... "
+		   "[--inherit-env] [--into FILE] [--] PLUGIN [ARG...]\n");
 }
 
 /* "spp-policy: fatal: WHAT" or "... WHAT 'ARG'", after the usage lines. */
@@ -225,30 +228,66 @@ out:
 	return status;
 }
 
-/* Run the plugin once in learn mode and print the policy it needs. */
+/* Print what the plugin said, for the one who teaches it: a learned
+ * policy means little without knowing which path the run took. */
+static void show_run(const char *name, const struct sbx_result *r)
+{
+	char esc[300], killed[64];
+	size_t start = 0;
+
+	for (size_t i = 0; i <= r->out_len; i++) {
+		if (i < r->out_len && r->out[i] != '\n')
+			continue;
+		if (i > start)
+			fprintf(stderr, "spp-policy: info: %s said: %s\n", name,
+				sbx_escape(esc, sizeof(esc), r->out + start,
+					   i - start));
+		start = i + 1;
+	}
+	if (r->err_len)
+		fwrite(r->err, 1, r->err_len, stderr);
+	sbx_result_killed(r, killed, sizeof(killed));
+	if (killed[0])
+		fprintf(stderr, "spp-policy: info: %s: killed %s\n", name,
+			killed);
+	else
+		fprintf(stderr, "spp-policy: info: %s: exit %d\n", name,
+			r->exit_code);
+}
+
+/* Run the plugin once in learn mode and print the policy it needs, or
+ * merge it into a file that gathers several runs (--into). */
 static int cmd_learn(int argc, char **argv)
 {
 	struct sbx_error err = { 0, "" };
 	struct sbx_result r = { 0 };
 	struct sbx_strv extra = { NULL, 0 };
 	struct sbx_jail *jail = NULL;
-	struct sbx_policy p;
-	char **env = NULL, *text = NULL, esc[200];
-	size_t len = 0;
-	int i, status = EXIT_TEMP;
+	struct sbx_policy p, learned;
+	struct pol_learn_run run;
+	const char *into = NULL;
+	char **env = NULL, esc[200];
+	int i, inherit = 0, status = EXIT_TEMP, have = 0;
 
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
 		}
-		if (strcmp(argv[i], "--env") != 0 || i + 1 >= argc)
+		if (strcmp(argv[i], "--inherit-env") == 0) {
+			inherit = 1;
+		} else if (strcmp(argv[i], "--into") == 0 && i + 1 < argc) {
+			into = argv[++i];
+		} else if (strcmp(argv[i], "--env") == 0 && i + 1 < argc) {
+			if (!sbx_env_valid(argv[++i]))
+				fatal_usage("learn: --env wants NAME=VALUE, "
+					    "not",
+					    argv[i]);
+			if (sbx_strv_add(&extra, argv[i], &err) < 0)
+				goto out;
+		} else {
 			break;
-		if (!strchr(argv[++i], '='))
-			fatal_usage("learn: --env wants NAME=VALUE, not",
-				    argv[i]);
-		if (sbx_strv_add(&extra, argv[i], &err) < 0)
-			goto out;
+		}
 	}
 	if (i >= argc)
 		fatal_usage("learn: no plugin given", NULL);
@@ -256,7 +295,14 @@ static int cmd_learn(int argc, char **argv)
 		fatal_usage("learn: unknown option", argv[i]);
 	if (sbx_policy_default(&p, &err) < 0)
 		goto out;
-	env = sbx_env_build(&p, extra.v, NULL, &err);
+	have = 1;
+	/* as the hook layer runs plugins: qmail-smtpd's environment */
+	if (inherit) {
+		sbx_strv_clear(&p.env_pass);
+		if (sbx_strv_add(&p.env_pass, "*", &err) < 0)
+			goto done;
+	}
+	env = sbx_env_build(&p, extra.v, inherit ? environ : NULL, &err);
 	if (!env || !(jail = sbx_jail_new(&p, &err)) ||
 	    sbx_jail_set_learn(jail, 1, &err) < 0 ||
 	    sbx_jail_run(jail, argv + i, env, &r, &err) < 0)
@@ -267,22 +313,44 @@ static int cmd_learn(int argc, char **argv)
 			esc, r.setup_error);
 		goto done;
 	}
-	if (r.err_len)
-		fwrite(r.err, 1, r.err_len, stderr);
-	fprintf(stderr, "spp-policy: info: %s: %s %d; learned from one run\n",
-		esc, r.exited ? "exit" : "signal",
-		r.exited ? r.exit_code : r.term_signal);
-	if (pol_learned_format(r.learned, argv[i], &text, &len, &err) < 0)
-		goto done;
-	fwrite(text, 1, len, stdout);
+	show_run(esc, &r);
+	run.learned = r.learned;
+	run.wall_ms = r.wall_ms;
+	run.timed_out = r.kill == SBX_KILL_TIMEOUT;
+	run.verdicts = sbx_verdict_bits(r.out, r.out_len);
+	run.env = env;
+	if (into) {
+		if (pol_learned_into(into, argv[i], &run, &err) < 0)
+			goto done;
+		printf("%s: merged\n",
+		       sbx_escape(esc, sizeof(esc), into, strlen(into)));
+	} else {
+		char *text = NULL;
+		size_t len = 0;
+
+		if (pol_learned_policy(&run, &learned, &err) < 0)
+			goto done;
+		if (pol_dump(&learned, &text, &len) < 0) {
+			sbx_policy_clear(&learned);
+			sbx_fail(&err, ENOMEM, "out of memory");
+			goto done;
+		}
+		printf("# Learned from one run of %s: what it used, no more.\n"
+		       "# Review it, and run the plugin's other paths "
+		       "(--into FILE) before use.\n",
+		       esc);
+		fwrite(text, 1, len, stdout);
+		free(text);
+		sbx_policy_clear(&learned);
+	}
 	flush_stdout();
 	status = EXIT_OK;
 done:
-	sbx_policy_clear(&p);
+	if (have)
+		sbx_policy_clear(&p);
 out:
 	if (status != EXIT_OK && err.msg[0])
 		fprintf(stderr, "spp-policy: fatal: learn: %s\n", err.msg);
-	free(text);
 	sbx_result_clear(&r);
 	sbx_jail_free(jail);
 	sbx_env_free(env);

@@ -8,20 +8,6 @@
 static const char *const events[] = { "connection", "helo", "mail", "rcpt",
 				      "data",	    "auth", NULL };
 
-static int valid_env(const char *kv)
-{
-	const char *eq = strchr(kv, '=');
-
-	if (!eq || eq == kv)
-		return 0;
-	for (const char *s = kv; s < eq; s++)
-		if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= 'a' && *s <= 'z') ||
-		      (s > kv && *s >= '0' && *s <= '9')))
-			return 0;
-	return 1;
-}
-
 static int valid_event(const char *e)
 {
 	for (size_t i = 0; events[i]; i++)
@@ -100,7 +86,7 @@ int sbx_cli_parse(struct sbx_cli *c, int argc, char **argv,
 			}
 			c->policy = v;
 		} else if (opt_value("--env", argc, argv, &i, &v)) {
-			if (!v || !valid_env(v)) {
+			if (!v || !sbx_env_valid(v)) {
 				sbx_fail(err, EINVAL,
 					 "--env wants NAME=VALUE, not '%s'",
 					 esc(e, sizeof(e), v ? v : ""));
@@ -108,6 +94,12 @@ int sbx_cli_parse(struct sbx_cli *c, int argc, char **argv,
 			}
 			if (sbx_strv_add(&c->env, v, err) < 0)
 				goto fail;
+		} else if (opt_value("--learn", argc, argv, &i, &v)) {
+			if (!v) {
+				sbx_fail(err, EINVAL, "--learn needs a file");
+				goto fail;
+			}
+			c->learn = v;
 		} else if (opt_value("--event", argc, argv, &i, &v)) {
 			if (!v || !valid_event(v)) {
 				sbx_fail(err, EINVAL, "unknown event '%s'",

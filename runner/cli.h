@@ -16,6 +16,8 @@ struct sbx_cli {
 	int shell;
 	/* --diagnose: say what the plugin looked for and did not get */
 	int diagnose;
+	/* --learn FILE: learn mode, what the run used merged into FILE */
+	const char *learn;
 	int help;
 };
 

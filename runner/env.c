@@ -58,6 +58,20 @@ static int later(char *const *v, const char *kv)
 	return has_name(v, n, kv);
 }
 
+int sbx_env_valid(const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+
+	if (!eq || eq == kv)
+		return 0;
+	for (const char *s = kv; s < eq; s++)
+		if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= 'a' && *s <= 'z') ||
+		      (s > kv && *s >= '0' && *s <= '9')))
+			return 0;
+	return 1;
+}
+
 char **sbx_env_build(const struct sbx_policy *p, char *const extra[],
 		     char *const base[], struct sbx_error *err)
 {

@@ -211,7 +211,7 @@ static int plan_private(struct sbx_plan *pl, struct sbx_error *err)
 {
 	const struct sbx_policy *p = pl->jail->pol;
 	struct sbx_bind *proc;
-	char opts[64];
+	char opts[64], cwd[PATH_MAX];
 
 	if (add_tmpfs(pl, "/dev", 0, "mode=0755,size=64k,nr_inodes=32", err) <
 	    0)
@@ -234,6 +234,11 @@ static int plan_private(struct sbx_plan *pl, struct sbx_error *err)
 	    !(proc = add_step(pl, SBX_MNT_PROC, "/proc", err)))
 		return -1;
 	proc->is_dir = 1;
+	/* learn mode: the qmail home the plugin runs in stays in sight, even
+	 * below /tmp (a test's) */
+	if (pl->jail->learn && getcwd(cwd, sizeof(cwd)) &&
+	    !sbx_plan_visible(pl, cwd) && !add_host(pl, cwd, cwd, 0, err))
+		return -1;
 	return 0;
 }
 

@@ -220,10 +220,13 @@ static unsigned int dest_port(const struct sockaddr_storage *ss)
 
 /* ---- learn ---- */
 
-static void add_path(struct sbx_learned *l, const char *dir, int writes)
+static void add_path(const struct sbx_plan *pl, struct sbx_learned *l,
+		     const char *dir, int writes)
 {
+	/* but the qmail home the plugin runs in, even below /tmp */
 	for (size_t i = 0; seen_anyway[i]; i++)
-		if (sbx_path_under(dir, seen_anyway[i]))
+		if (sbx_path_under(dir, seen_anyway[i]) &&
+		    !sbx_path_under(dir, pl->workdir))
 			return;
 	if (strcmp(dir, "/") == 0)
 		return;
@@ -267,7 +270,7 @@ static void note_path(const struct sbx_plan *pl, struct sbx_learned *l,
 		*(slash == abs ? slash + 1 : slash) = '\0';
 	if (strstr(abs, "/../") || strstr(abs, "/./"))
 		return; /* unresolved; the policy wants real paths */
-	add_path(l, abs, w);
+	add_path(pl, l, abs, w);
 }
 
 static void add_port(struct sbx_ports *pp, unsigned int port)

@@ -345,6 +345,9 @@ int sbx_jail_run(struct sbx_jail *j, char *const argv[], char *const envp[],
 char **sbx_env_build(const struct sbx_policy *p, char *const extra[],
 		     char *const base[], struct sbx_error *err);
 void sbx_env_free(char **env);
+/* Is kv a NAME=value a command line may give (NAME as the shell knows
+ * it: [A-Za-z_][A-Za-z0-9_]*)? */
+int sbx_env_valid(const char *kv);
 
 /* Logging callback: one line without newline, level "fatal", "warning" or
  * "info". The library logs only through it; the default writes nothing. */

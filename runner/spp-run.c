@@ -24,8 +24,8 @@ static const char *prog = "-";
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: spp-run [--policy FILE] [--env NAME=VALUE]... "
-		   "[--inherit-env] [--event NAME] [--diagnose] [--] PROGRAM "
-		   "[ARG...]\n"
+		   "[--inherit-env] [--event NAME] [--diagnose] "
+		   "[--learn FILE] [--] PROGRAM [ARG...]\n"
 		   "       spp-run [OPTION]... --shell [--] COMMAND-LINE\n");
 }
 
@@ -212,6 +212,7 @@ static struct sbx_jail *make_jail(const struct sbx_cli *cli,
 	 * it (S refuses SPPSANDBOX*) */
 	if (sbx_jail_set_cgroup(jail, getenv("SPPSANDBOX_CGROUP"), err) < 0 ||
 	    (cli->diagnose && sbx_jail_set_diagnose(jail, 1, err) < 0) ||
+	    (cli->learn && sbx_jail_set_learn(jail, 1, err) < 0) ||
 	    (cli->shell &&
 	     sbx_cli_shell_program(cli->argv[0], word, sizeof(word)) &&
 	     sbx_jail_set_also(jail, word, err) < 0)) {
@@ -219,6 +220,25 @@ static struct sbx_jail *make_jail(const struct sbx_cli *cli,
 		return NULL;
 	}
 	return jail;
+}
+
+/* --learn FILE: what this run used, merged into FILE. The run's own
+ * verdicts are relayed as the plugin printed them (learning trusts it). */
+static void learn_into(const struct sbx_cli *cli, const struct sbx_result *r,
+		       char *const env[])
+{
+	struct pol_learn_run run = { r->learned, r->wall_ms,
+				     r->kill == SBX_KILL_TIMEOUT,
+				     sbx_verdict_bits(r->out, r->out_len),
+				     env };
+	struct sbx_error err = { 0, "" };
+	char esc[300];
+
+	if (!r->started || !r->learned)
+		return;
+	if (pol_learned_into(cli->learn, cli->argv[0], &run, &err) < 0)
+		fprintf(stderr, "spp-run: warning: %s: learn: %s\n", prog,
+			sbx_escape(esc, sizeof(esc), err.msg, strlen(err.msg)));
 }
 
 /* Did the plugin print a terminal command (as qmail-spp reads it)? */
@@ -358,6 +378,9 @@ int main(int argc, char **argv)
 		if (sbx_strv_add(&pol.env_pass, "*", &err) < 0)
 			fatal_config(err.msg);
 	}
+	/* learn mode trusts the plugin: its decisions go through as made */
+	if (cli.learn)
+		pol.verdicts = SBX_CMD_ALL;
 	env = sbx_env_build(&pol, cli.env.v, environ, &err);
 	if (env)
 		jail = make_jail(&cli, &pol, &err);
@@ -369,6 +392,8 @@ int main(int argc, char **argv)
 	}
 	relay_stderr(r.err, r.err_len);
 	complaints(&r);
+	if (cli.learn)
+		learn_into(&cli, &r, env);
 	if (cli.diagnose)
 		diagnose(&r, env, decided(&r));
 	/* sh's 126 and 127: the command could not be run at all (0.42 let

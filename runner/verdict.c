@@ -546,6 +546,29 @@ int sbx_verdict_filter(const char *buf, size_t len, unsigned int cmds,
 	return 0;
 }
 
+unsigned int sbx_verdict_bits(const char *buf, size_t len)
+{
+	const char *p = buf ? buf : "", *end = p + (buf ? len : 0);
+	unsigned int bits = 0, cmd;
+	const char *why;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (l > 0 && p[l - 1] == '\r')
+			l--;
+		if (l && sbx_verdict_check(p, l, SBX_CMD_ALL, NULL, &cmd,
+					   &why) == 0) {
+			bits |= cmd;
+			if (cmd & TERMINAL_CMDS)
+				break;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return bits;
+}
+
 const char *sbx_cmd_name(unsigned int cmd)
 {
 	size_t i;

@@ -46,6 +46,10 @@ int sbx_verdict_filter(const char *buf, size_t len, unsigned int cmds,
 		       size_t *outlen, sbx_verdict_reject_fn reject, void *ctx,
 		       struct sbx_error *err);
 
+/* The commands a plugin's stdout holds, as qmail-spp reads it (up to the
+ * first terminal one), valid ones only: SBX_CMD_* bits. */
+unsigned int sbx_verdict_bits(const char *buf, size_t len);
+
 /* "A", "LM", ... for one SBX_CMD_* bit; "-" for 0 or an unknown bit. */
 const char *sbx_cmd_name(unsigned int cmd);
 

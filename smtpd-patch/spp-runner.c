@@ -121,7 +121,7 @@ static int collect(int fd, struct spp_run_reply *rep, int *lost)
 
 int spp_runner_run(const struct spp_run_req *req, struct spp_run_reply *rep)
 {
-	const char *argv[12];
+	const char *argv[16];
 	size_t n = 0;
 	int p[2] = { -1, -1 }, nullfd = -1, status, lost = 0, rc, e;
 	pid_t pid, self = getpid();
@@ -142,6 +142,10 @@ int spp_runner_run(const struct spp_run_req *req, struct spp_run_reply *rep)
 		argv[n++] = "--shell";
 	if (req->diagnose)
 		argv[n++] = "--diagnose";
+	if (req->learn) {
+		argv[n++] = "--learn";
+		argv[n++] = req->learn;
+	}
 	argv[n++] = "--";
 	argv[n++] = req->plugin;
 	argv[n] = NULL;

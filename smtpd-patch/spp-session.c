@@ -35,6 +35,7 @@ static struct {
 	const char *auth_user, *auth_method;
 	int dropped;
 	int compare; /* --compare */
+	const char *learn; /* --learn DIR */
 	char command[200]; /* the command being run, for --compare */
 } s;
 
@@ -43,7 +44,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: %s [-c SMTPPLUGINS] [-p POLICYDIR] [-r RCPTHOSTS] "
 		"[--env NAME=VALUE]... [--auth-user USER --auth-method "
-		"METHOD] [--compare] < DIALOGUE\n",
+		"METHOD] [--compare | --learn DIR] < DIALOGUE\n",
 		prog);
 }
 
@@ -139,6 +140,51 @@ void spp_glue_log(const char *line)
 {
 	fflush(stdout);
 	fprintf(stderr, "%s\n", line);
+}
+
+/* --- learning ------------------------------------------------------------ */
+
+/* The name a plugin's learned policy gets: the last component of its
+ * program (for a ':' line, the first word that is not an assignment or
+ * `exec`), as the hook layer names policies. */
+static void learn_name(const struct spp_run_req *req, char *name, size_t len)
+{
+	const char *w = req->plugin, *end, *slash;
+
+	while (req->shell && *w) {
+		size_t n;
+
+		while (*w == ' ' || *w == '\t')
+			w++;
+		n = strcspn(w, " \t");
+		if (!memchr(w, '=', n) && !(n == 4 && !strncmp(w, "exec", 4)))
+			break;
+		w += n;
+	}
+	end = w + strcspn(w, " \t");
+	for (slash = w; slash < end; slash++)
+		if (*slash == '/')
+			w = slash + 1;
+	snprintf(name, len, "%.*s", (int)(end - w), w);
+	/* nothing a policy name could be made of */
+	if (!name[0] || strspn(name, "._-") == strlen(name) ||
+	    strcspn(name, "\"'$`\\;&|<>()*?[]~") < strlen(name))
+		snprintf(name, len, "shell");
+}
+
+/* --learn DIR: each run in learn mode, merged into DIR/NAME.policy.new. */
+static int learn_transport(const struct spp_run_req *req,
+			   struct spp_run_reply *rep)
+{
+	struct spp_run_req lreq = *req;
+	char name[128], path[4096];
+
+	learn_name(req, name, sizeof(name));
+	snprintf(path, sizeof(path), "%s/%s.policy.new", s.learn, name);
+	lreq.learn = path;
+	/* learning starts from the default, not from a policy in place */
+	lreq.policy = NULL;
+	return spp_runner_run(&lreq, rep);
 }
 
 /* --- the session --------------------------------------------------------- */
@@ -517,6 +563,10 @@ int main(int argc, char **argv)
 			s.auth_user = v;
 		} else if (strcmp(argv[i], "--compare") == 0) {
 			s.compare = 1;
+		} else if (opt("--learn", argc, argv, &i, &v)) {
+			if (!v || !*v)
+				bad_usage("--learn needs a directory", NULL);
+			s.learn = v;
 		} else if (opt("--auth-method", argc, argv, &i, &v)) {
 			if (!v || !*v)
 				bad_usage("--auth-method needs a method", NULL);
@@ -544,10 +594,14 @@ int main(int argc, char **argv)
 		cleanup();
 		return 111;
 	}
+	if (s.compare && s.learn)
+		bad_usage("--compare and --learn exclude each other", NULL);
 	if (s.compare) {
 		spp_transport = compare_transport;
 		compare_set_command(s.command);
 	}
+	if (s.learn)
+		spp_transport = learn_transport;
 	session();
 	cleanup();
 	if (s.compare)

@@ -129,6 +129,7 @@ struct spp_run_req {
 	const char *policy; /* policy file; NULL: spp-run's built-in */
 	char *const *envp; /* spp-run's environment (qmail-smtpd's) */
 	int diagnose; /* spp-run --diagnose (spp-session --compare) */
+	const char *learn; /* spp-run --learn FILE (spp-session --learn) */
 };
 
 struct spp_run_reply {

@@ -1484,7 +1484,8 @@ static int run_fake(const char *plugin, int shell, const char *policy,
 	char foo[] = "FOO=bar";
 	char *envp[] = { foo, NULL };
 	char path[4200];
-	struct spp_run_req req = { path, "rcpt", plugin, shell, policy, envp };
+	struct spp_run_req req = { path,   "rcpt", plugin, shell,
+				   policy, envp,   0,	   NULL };
 
 	snprintf(path, sizeof(path), "%s/fake-spp-run", home);
 	return spp_runner_run(&req, rep);
@@ -1521,9 +1522,9 @@ START_TEST(test_spp_runner_run_shell_line)
 
 	install_fake_spprun();
 	ck_assert_int_eq(run_fake("plugins/x 'a b'", 1, NULL, &rep), 0);
-	ck_assert_ptr_nonnull(
-		strstr(rep.out, "args: [--inherit-env] [--event] [rcpt] "
-				"[--shell] [--] [plugins/x 'a b']\n"));
+	ck_assert_ptr_nonnull(strstr(rep.out,
+				     "args: [--inherit-env] [--event] [rcpt] "
+				     "[--shell] [--] [plugins/x 'a b']\n"));
 	free(rep.out);
 }
 END_TEST
@@ -1588,9 +1589,14 @@ START_TEST(test_spp_runner_run_cannot_exec)
 {
 	struct spp_run_reply rep;
 	char *envp[] = { NULL };
-	struct spp_run_req req = {
-		"/nonexistent/spp-run", "helo", "plugins/x", 0, NULL, envp
-	};
+	struct spp_run_req req = { "/nonexistent/spp-run",
+				   "helo",
+				   "plugins/x",
+				   0,
+				   NULL,
+				   envp,
+				   0,
+				   NULL };
 
 	ck_assert_int_eq(spp_runner_run(&req, &rep), 0);
 	ck_assert_int_eq(rep.status, 127);
