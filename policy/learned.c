@@ -99,6 +99,11 @@ int pol_learned_policy(const struct pol_learn_run *run, struct sbx_policy *p,
 		if (rc < 0)
 			goto fail;
 	}
+	/* a handler the run installed may return on another path */
+	if (sbx_strv_has(&p->syscalls, "rt_sigaction") &&
+	    !sbx_strv_has(&p->syscalls, "rt_sigreturn") &&
+	    sbx_strv_add(&p->syscalls, "rt_sigreturn", err) < 0)
+		goto fail;
 	/* What it printed; a plugin that printed nothing here may still
 	 * reject on a path not run: E, the safe command, at least. */
 	p->verdicts = run->verdicts ? run->verdicts : SBX_CMD_E;

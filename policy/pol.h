@@ -98,6 +98,10 @@ int pol_parse_file(const char *path, struct sbx_policy *p,
  * in *len; returns -1 with errno ENOMEM when out of memory. */
 int pol_dump(const struct sbx_policy *p, char **out, size_t *len);
 
+/* The time limit of a run in learn mode: a slow plugin must finish, or
+ * what its path needs after the wait is never learned. */
+#define POL_LEARN_TIMEOUT_MS (60 * 1000)
+
 /* One run in learn mode (sbx_jail_set_learn), as pol_learned_policy()
  * reads it. */
 struct pol_learn_run {

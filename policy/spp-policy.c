@@ -296,6 +296,8 @@ static int cmd_learn(int argc, char **argv)
 	if (sbx_policy_default(&p, &err) < 0)
 		goto out;
 	have = 1;
+	/* a slow plugin gets the time to take its whole path */
+	p.timeout_ms = POL_LEARN_TIMEOUT_MS;
 	/* as the hook layer runs plugins: qmail-smtpd's environment */
 	if (inherit) {
 		sbx_strv_clear(&p.env_pass);

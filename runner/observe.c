@@ -82,6 +82,27 @@ static int peek_str(pid_t pid, unsigned long src, char *dst, size_t len)
 	return strnlen(dst, (size_t)n) < (size_t)n ? 0 : -1;
 }
 
+/* Drop "." components and repeated slashes in place ("/a/./b//c/." is
+ * "/a/b/c"); ".." stays, a link may be behind it. */
+static void tidy(char *path)
+{
+	char *r = path, *w = path;
+
+	while (*r) {
+		if (r[0] == '/' &&
+		    (r[1] == '/' || (r[1] == '.' && (r[2] == '/' || !r[2])))) {
+			r += r[1] == '/' ? 1 : 2;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	if (w > path + 1 && w[-1] == '/')
+		w--;
+	if (w == path)
+		*w++ = '/';
+	*w = '\0';
+}
+
 /* The path a path call names, made absolute in the sandbox's view: a
  * relative one from the plugin's cwd, or from its directory descriptor
  * for the *at() calls (both read in init's /proc, the sandbox's own).
@@ -100,6 +121,7 @@ static int call_path(const struct seccomp_notif *req, char *abs, size_t len)
 		return -1;
 	if (path[0] == '/') {
 		snprintf(abs, len, "%s", path);
+		tidy(abs);
 		return i;
 	}
 	if (path_calls[i].at && (int)req->data.args[0] != AT_FDCWD)
@@ -118,6 +140,7 @@ static int call_path(const struct seccomp_notif *req, char *abs, size_t len)
 	memcpy(abs, base, bl);
 	abs[bl] = '/';
 	memcpy(abs + bl + 1, path, pl + 1);
+	tidy(abs);
 	return i;
 }
 
@@ -270,6 +293,10 @@ static void note_path(const struct sbx_plan *pl, struct sbx_learned *l,
 		*(slash == abs ? slash + 1 : slash) = '\0';
 	if (strstr(abs, "/../") || strstr(abs, "/./"))
 		return; /* unresolved; the policy wants real paths */
+	/* only what is there: a probe for a file that is nowhere (a
+	 * user's site directory under an absent HOME) binds nothing */
+	if (faccessat(AT_FDCWD, abs, F_OK, 0) < 0)
+		return;
 	add_path(pl, l, abs, w);
 }
 

@@ -378,9 +378,13 @@ int main(int argc, char **argv)
 		if (sbx_strv_add(&pol.env_pass, "*", &err) < 0)
 			fatal_config(err.msg);
 	}
-	/* learn mode trusts the plugin: its decisions go through as made */
-	if (cli.learn)
+	/* learn mode trusts the plugin: its decisions go through as made,
+	 * and a slow one gets the time to take its whole path */
+	if (cli.learn) {
 		pol.verdicts = SBX_CMD_ALL;
+		if (pol.timeout_ms < POL_LEARN_TIMEOUT_MS)
+			pol.timeout_ms = POL_LEARN_TIMEOUT_MS;
+	}
 	env = sbx_env_build(&pol, cli.env.v, environ, &err);
 	if (env)
 		jail = make_jail(&cli, &pol, &err);
