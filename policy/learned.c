@@ -13,11 +13,75 @@
 
 #include "pol.h"
 
-/* Variables every process has, none of them a plugin's configuration. */
+/* Calls that do one job in ways a library picks at run time (whether an
+ * answer is already there, which libc, which buffer): one seen, all are
+ * learned, or a path not taken in the learning runs would be killed. */
+static const char *const wait_calls[] = { "poll",	  "ppoll",
+					  "select",	  "pselect6",
+					  "epoll_wait",	  "epoll_pwait",
+					  "epoll_pwait2", NULL };
+static const char *const read_calls[] = { "read", "readv", "pread64", "preadv",
+					  NULL };
+static const char *const write_calls[] = { "write", "writev", "pwrite64",
+					   "pwritev", NULL };
+static const char *const recv_calls[] = { "recvfrom", "recvmsg", "recvmmsg",
+					  NULL };
+static const char *const stat_calls[] = { "stat",	"fstat", "lstat",
+					  "newfstatat", "statx", NULL };
+static const char *const sleep_calls[] = { "nanosleep", "clock_nanosleep",
+					   NULL };
+static const char *const open_calls[] = { "open", "openat", NULL };
+static const char *const access_calls[] = { "access", "faccessat", "faccessat2",
+					    NULL };
+static const char *const reap_calls[] = { "wait4", "waitid", NULL };
+/* a handler installed may return on another path */
+static const char *const signal_calls[] = { "rt_sigaction", "rt_sigreturn",
+					    NULL };
+
+static const char *const *const siblings[] = {
+	wait_calls, read_calls,	  write_calls, recv_calls,
+	stat_calls, sleep_calls,  open_calls,  access_calls,
+	reap_calls, signal_calls, NULL,
+};
+
+/* Descriptors that may have to be waited for: whether a run waited
+ * (an answer not there yet) is a race. */
+static const char *const waitable[] = {
+	"socket",	 "pipe",     "pipe2", "epoll_create",
+	"epoll_create1", "eventfd2", NULL
+};
+
+static int seen_any(const struct sbx_strv *sys, const char *const *names)
+{
+	for (size_t i = 0; names[i]; i++)
+		if (sbx_strv_has(sys, names[i]))
+			return 1;
+	return 0;
+}
+
+/* Add the siblings of every call learned. */
+static int add_siblings(struct sbx_strv *sys, struct sbx_error *err)
+{
+	for (size_t g = 0; siblings[g]; g++) {
+		int seen =
+			seen_any(sys, siblings[g]) ||
+			(siblings[g] == wait_calls && seen_any(sys, waitable));
+
+		for (size_t i = 0; seen && siblings[g][i]; i++)
+			if (!sbx_strv_has(sys, siblings[g][i]) &&
+			    sbx_syscall_known(siblings[g][i]) &&
+			    sbx_strv_add(sys, siblings[g][i], err) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* Variables every process has, none of them a plugin's configuration
+ * (PATH is one: a plugin may run programs by name). */
 static const char *const system_vars[] = {
-	"PATH", "HOME", "PWD",	    "OLDPWD", "SHLVL", "_",
-	"TERM", "USER", "LOGNAME",  "SHELL",  "LANG",  "LANGUAGE",
-	"TZ",	"MAIL", "HOSTNAME", NULL,
+	"HOME",	    "PWD",  "OLDPWD",  "SHLVL",	   "_",
+	"TERM",	    "USER", "LOGNAME", "SHELL",	   "LANG",
+	"LANGUAGE", "TZ",   "MAIL",    "HOSTNAME", NULL,
 };
 
 /* The default's patterns: the qmail-spp protocol's variables. */
@@ -99,10 +163,7 @@ int pol_learned_policy(const struct pol_learn_run *run, struct sbx_policy *p,
 		if (rc < 0)
 			goto fail;
 	}
-	/* a handler the run installed may return on another path */
-	if (sbx_strv_has(&p->syscalls, "rt_sigaction") &&
-	    !sbx_strv_has(&p->syscalls, "rt_sigreturn") &&
-	    sbx_strv_add(&p->syscalls, "rt_sigreturn", err) < 0)
+	if (add_siblings(&p->syscalls, err) < 0)
 		goto fail;
 	/* What it printed; a plugin that printed nothing here may still
 	 * reject on a path not run: E, the safe command, at least. */

@@ -287,7 +287,9 @@ static void diagnose(const struct sbx_result *r, char *const env[], int decided)
 
 		for (char *const *g = env; *g && !given; g++)
 			given = strncmp(*g, *e, n + 1) == 0;
-		if (given || n == 0 || used + n + 2 >= sizeof(names))
+		/* SPP*: how spp-run itself is run */
+		if (given || n == 0 || used + n + 2 >= sizeof(names) ||
+		    strncmp(*e, "SPP", 3) == 0)
 			continue;
 		memcpy(names + used, *e, n);
 		used += n;

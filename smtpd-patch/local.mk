@@ -16,6 +16,14 @@ spp_session_SOURCES = smtpd-patch/spp-session.c smtpd-patch/spp-compare.c \
 spp_session_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/smtpd-patch
 spp_session_LDADD = smtpd-patch/libspp.a
 
+# spp-migrate: what an installation's plugin lines become (the layer's own
+# reading of control/smtpplugins), starting policies for review.
+bin_PROGRAMS += spp-migrate
+spp_migrate_SOURCES = smtpd-patch/spp-migrate.c
+spp_migrate_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/smtpd-patch
+spp_migrate_LDADD = smtpd-patch/libspp.a policy/libpol.a runner/libsbx.a \
+	$(RUN_LIBS)
+
 dist_man_MANS += \
 	smtpd-patch/spp-session.1 \
 	smtpd-patch/qmail-spp-sandbox.8 \

@@ -194,7 +194,10 @@ static void explain(const char *err, struct text *why, char *how, size_t howlen)
 		const char *nl = strchr(s, '\n');
 		int n = nl ? (int)(nl - s) : (int)strlen(s);
 		const char *d = memmem(s, (size_t)n, "diagnose: ", 10);
+		/* a verdict its policy forbids explains a difference too */
+		const char *dv = memmem(s, (size_t)n, ": dropped verdict ", 18);
 		const char *k = memmem(s, (size_t)n, " killed ", 8);
+		const char *w = NULL;
 
 		if (strncmp(s, "spp: ", 5) == 0 && k) {
 			const char *v = memmem(s, (size_t)n, " verdict ", 9);
@@ -202,19 +205,21 @@ static void explain(const char *err, struct text *why, char *how, size_t howlen)
 			snprintf(how, howlen, "%.*s", v ? (int)(v - k - 1) : 0,
 				 k + 1);
 		}
-		if (d) {
-			/* "spp-run: diagnose: PROG: why" */
-			const char *w = memmem(
-				d + 10, (size_t)(n - (d - s) - 10), ": ", 2);
-
-			w = w ? w + 2 : s;
+		/* "spp-run: diagnose: PROG: why" */
+		if (d)
+			w = memmem(d + 10, (size_t)(n - (d - s) - 10), ": ", 2);
+		/* "spp-run: warning: PROG: dropped verdict 'O': why" */
+		if (dv)
+			w = dv;
+		if (w) {
+			w += 2;
 			if (text_add(why, "#   why: ", 9) < 0 ||
 			    text_add(why, w, (size_t)(n - (w - s))) < 0 ||
 			    text_add(why, "\n", 1) < 0)
 				return;
-		} else {
-			fprintf(stderr, "%.*s\n", n, s);
 		}
+		if (!d)
+			fprintf(stderr, "%.*s\n", n, s);
 		s += n + (nl ? 1 : 0);
 	}
 }

@@ -702,6 +702,20 @@ void spp_rset(void)
 	st.rcptcount = st.rcptcountall = 0;
 }
 
+int spp_plugin_at(int section, size_t i, const char **name, const char **line,
+		  const char **policy)
+{
+	const struct plugin *pl;
+
+	if (section < 0 || section >= EV_N || i >= st.sec[section].n)
+		return 0;
+	pl = &st.sec[section].v[i];
+	*name = event_names[section];
+	*line = pl->line;
+	*policy = pl->policy;
+	return 1;
+}
+
 const char *spp_headers(void)
 {
 	return st.headers.s ? st.headers.s : "";

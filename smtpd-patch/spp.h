@@ -84,6 +84,14 @@ const char *spp_headers(void);
  * and tests; qmail-smtpd just exits). */
 void spp_done(void);
 
+/* After spp_init(): plugin i of section (0 connection, 1 helo, 2 mail,
+ * 3 rcpt, 4 data, 5 auth): the section's name, the line as written, and
+ * the policy file the layer will hand spp-run (NULL: the built-in
+ * default). All borrowed until spp_done(). Returns 0 past the end. */
+#define SPP_SECTIONS 6
+int spp_plugin_at(int section, size_t i, const char **name, const char **line,
+		  const char **policy);
+
 /* --- Glue: provided by qmail-smtpd's patch, spp-session or a test -------- */
 
 /* Send s (NUL-terminated, may hold several CRLF-ended lines) to the SMTP
