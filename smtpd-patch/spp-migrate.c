@@ -48,6 +48,16 @@ int spp_glue_rcpt_allowed(void)
 {
 	return 0;
 }
+void spp_glue_set_allowed(int allowed)
+{
+	(void)allowed;
+}
+int spp_glue_headers(const char *s, size_t len)
+{
+	(void)s;
+	(void)len;
+	return 0;
+}
 void spp_glue_bmf_reset(void)
 {
 }
@@ -69,7 +79,9 @@ void spp_glue_log(const char *line)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s [-d QMAILHOME] [--tcprules FILE]... [--write]\n",
+	fprintf(f,
+		"usage: %s [-d QMAILHOME] [--tcprules FILE]... "
+		"[--dialect 0.42|sagredo] [--write]\n",
 		prog);
 }
 
@@ -313,6 +325,15 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (strcmp(argv[i], "-d") == 0 && i + 1 < argc) {
 			home = argv[++i];
+		} else if (strcmp(argv[i], "--dialect") == 0 && i + 1 < argc) {
+			i++;
+			if (strcmp(argv[i], "0.42") &&
+			    strcmp(argv[i], "sagredo"))
+				fatal(EXIT_PERM, "--dialect is 0.42 or sagredo",
+				      NULL);
+			spp_set_dialect(strcmp(argv[i], "sagredo") ?
+						SPP_DIALECT_042 :
+						SPP_DIALECT_SAGREDO);
 		} else if (strcmp(argv[i], "--write") == 0) {
 			m.write = 1;
 		} else if (strcmp(argv[i], "--tcprules") == 0 && i + 1 < argc) {
@@ -327,7 +348,9 @@ int main(int argc, char **argv)
 	}
 	if (chdir(home) < 0)
 		fatal(EXIT_TEMP, home, strerror(errno));
+	/* read the file whatever this shell's switches say */
 	unsetenv("NOSPP");
+	setenv("ENABLE_SPP", "1", 1);
 	conf(SPP_CONF_DEFAULT, SPP_POLICY_DIR_DEFAULT);
 	for (i = 0; i < nrules; i++) {
 		tcprules(rules[i]);

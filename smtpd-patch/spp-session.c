@@ -34,6 +34,7 @@ static struct {
 	size_t nrcpthosts;
 	const char *auth_user, *auth_method;
 	int dropped;
+	int allowed; /* qmail-smtpd's: what rcpthosts says of the RCPT */
 	int compare; /* --compare */
 	const char *learn; /* --learn DIR */
 	char command[200]; /* the command being run, for --compare */
@@ -44,7 +45,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: %s [-c SMTPPLUGINS] [-p POLICYDIR] [-r RCPTHOSTS] "
 		"[--env NAME=VALUE]... [--auth-user USER --auth-method "
-		"METHOD] [--compare | --learn DIR] < DIALOGUE\n",
+		"METHOD] [--dialect 0.42|sagredo] [--compare | --learn DIR] "
+		"< DIALOGUE\n",
 		prog);
 }
 
@@ -114,6 +116,19 @@ static int rcpthosts_ok(const char *a)
 int spp_glue_rcpt_allowed(void)
 {
 	return s.relayclient ? 1 : rcpthosts_ok(spp_glue_addr());
+}
+
+void spp_glue_set_allowed(int allowed)
+{
+	s.allowed = allowed;
+}
+
+/* spp_headers() has them: written at DATA */
+int spp_glue_headers(const char *h, size_t len)
+{
+	(void)h;
+	(void)len;
+	return 0;
 }
 
 /* spp-session makes no badmailfrom check: nothing to forget. */
@@ -286,7 +301,7 @@ static void smtp_mail(const char *arg)
 
 static void smtp_rcpt(const char *arg)
 {
-	int allowed, r;
+	int r;
 
 	if (!s.seenmail) {
 		reply("503 MAIL first (#5.5.1)", OURS);
@@ -296,8 +311,8 @@ static void smtp_rcpt(const char *arg)
 		reply("555 syntax error (#5.5.4)", OURS);
 		return;
 	}
-	allowed = spp_glue_rcpt_allowed();
-	r = spp_rcpt(&allowed);
+	s.allowed = spp_glue_rcpt_allowed();
+	r = spp_rcpt(s.allowed);
 	if (!r || s.dropped)
 		return;
 	if (s.relayclient) {
@@ -309,13 +324,15 @@ static void smtp_rcpt(const char *arg)
 		snprintf(a, n, "%s%s", s.addr, s.relayclient);
 		free(s.addr);
 		s.addr = a;
-	} else if (r == SPP_CONTINUE && !allowed) {
+	} else if (r == SPP_CONTINUE && !s.allowed) {
 		reply("553 sorry, that domain isn't in my list of allowed "
 		      "rcpthosts (#5.7.1)",
 		      OURS);
 		return;
 	}
-	spp_rcpt_accepted();
+	/* sagredo's dialect: [pass] may still refuse it */
+	if (!spp_rcpt_accepted() || s.dropped)
+		return;
 	add_rcpt(s.addr);
 	reply("250 ok", NOCHECK);
 }
@@ -561,6 +578,12 @@ int main(int argc, char **argv)
 			if (!v)
 				bad_usage("--auth-user needs a user", NULL);
 			s.auth_user = v;
+		} else if (opt("--dialect", argc, argv, &i, &v)) {
+			if (!v || (strcmp(v, "0.42") && strcmp(v, "sagredo")))
+				bad_usage("--dialect is 0.42 or sagredo", NULL);
+			spp_set_dialect(strcmp(v, "sagredo") ?
+						SPP_DIALECT_042 :
+						SPP_DIALECT_SAGREDO);
 		} else if (strcmp(argv[i], "--compare") == 0) {
 			s.compare = 1;
 		} else if (opt("--learn", argc, argv, &i, &v)) {

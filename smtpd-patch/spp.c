@@ -22,14 +22,23 @@ extern char **environ;
 /* No terminal command yet: run the next plugin. */
 #define NO_DECISION (-1)
 
-enum event { EV_CONNECT, EV_HELO, EV_MAIL, EV_RCPT, EV_DATA, EV_AUTH, EV_N };
+enum event {
+	EV_CONNECT,
+	EV_HELO,
+	EV_MAIL,
+	EV_RCPT,
+	EV_DATA,
+	EV_AUTH,
+	EV_PASS, /* sagredo's dialect: a recipient accepted */
+	EV_N
+};
 
 static const char *const event_names[EV_N] = {
-	"connection", "helo", "mail", "rcpt", "data", "auth",
+	"connection", "helo", "mail", "rcpt", "data", "auth", "pass",
 };
 
 /* qmail-spp matches a section header on the letter after '[' only. */
-static const char section_letters[EV_N] = { 'c', 'h', 'm', 'r', 'd', 'a' };
+static const char section_letters[EV_N] = { 'c', 'h', 'm', 'r', 'd', 'a', 'p' };
 
 struct plugin {
 	char *line; /* as written in the file (for logs) */
@@ -58,7 +67,15 @@ static struct {
 	char *spprun;
 	int addr_changed; /* a C during this RCPT */
 	int failed; /* the last plugin run failed (spp-run said so) */
+	int counted; /* this RCPT was counted by spp_rcpt_accepted() */
 } st;
+
+static enum spp_dialect dialect = SPP_DIALECT;
+
+void spp_set_dialect(enum spp_dialect d)
+{
+	dialect = d;
+}
 
 static int buf_add(struct buf *b, const char *s, size_t n)
 {
@@ -296,6 +313,9 @@ static int add_entry(int *cur, const char *e, const char *dir)
 		for (int i = 0; i < EV_N; i++)
 			if (e[1] == section_letters[i])
 				*cur = i;
+		/* 0.42 knows no [pass]: its plugins never run */
+		if (*cur == EV_PASS && dialect != SPP_DIALECT_SAGREDO)
+			*cur = -1;
 		return 0;
 	}
 	if (*cur < 0)
@@ -344,8 +364,10 @@ int spp_init(void)
 	int e;
 
 	spp_done();
-	/* 0.42: NOSPP with any value, even empty, disables everything. */
-	if (getenv("NOSPP"))
+	/* 0.42: NOSPP with any value, even empty, disables everything;
+	 * sagredo: only ENABLE_SPP, with any value (even "0"), enables. */
+	if (dialect == SPP_DIALECT_SAGREDO ? !getenv("ENABLE_SPP") :
+					     getenv("NOSPP") != NULL)
 		return 0;
 	st.spprun = strdup(env_or("SPPRUN", SPP_RUN_PATH));
 	if (!st.spprun)
@@ -428,6 +450,13 @@ static int apply_error(enum event ev, const struct plugin *pl, char which,
 	return NO_DECISION;
 }
 
+/* qmail-smtpd writes its copy of the headers (sppheaders). */
+static int headers_changed(void)
+{
+	return spp_glue_headers(st.headers.s ? st.headers.s : "",
+				st.headers.len);
+}
+
 /* The end of the session: 0.42 flushes and exits here. */
 static int drop(void)
 {
@@ -446,7 +475,7 @@ static int apply_line(enum event ev, const struct plugin *pl, char *line,
 	switch (line[0]) {
 	case 'H':
 		if (buf_adds(&st.headers, arg) < 0 ||
-		    buf_adds(&st.headers, "\n") < 0)
+		    buf_adds(&st.headers, "\n") < 0 || headers_changed() < 0)
 			return nomem(ev, pl);
 		return NO_DECISION;
 	case 'C':
@@ -642,40 +671,53 @@ int spp_mail(void)
 	st.rcptcount = st.rcptcountall = 0;
 	r = run_section(EV_MAIL, "SMTPMAILFROM");
 	/* Deviation: 0.42 kept these headers for the next message. */
-	if (r == SPP_REJECT)
+	if (r == SPP_REJECT && st.headers.len != mark) {
 		buf_truncate(&st.headers, mark);
+		if (headers_changed() < 0)
+			return nomem(EV_MAIL, NULL);
+	}
 	/* Deviation: 0.42 left the previous MAIL's badmailfrom result. */
 	if (r == SPP_SKIP)
 		spp_glue_bmf_reset();
 	return r;
 }
 
-int spp_rcpt(int *allowed)
+int spp_rcpt(int allowed)
 {
 	int r;
 
+	st.counted = 0;
 	if (pending(&st.err_rcpt))
 		return SPP_REJECT;
 	if (set_count("SMTPRCPTCOUNT", st.rcptcount) < 0 ||
 	    set_count("SMTPRCPTCOUNTALL", ++st.rcptcountall) < 0 ||
-	    spp_glue_setenv("SMTPRCPTHOSTSOK", *allowed ? "1" : "0") < 0)
+	    spp_glue_setenv("SMTPRCPTHOSTSOK", allowed ? "1" : "0") < 0)
 		return nomem(EV_RCPT, NULL);
 	st.addr_changed = 0;
 	r = run_section(EV_RCPT, "SMTPRCPTTO");
 	/* Deviation: 0.42 relayed to an address rewritten by C without
 	 * asking rcpthosts again. O still skips the check, on purpose. */
 	if (r == SPP_CONTINUE && st.addr_changed) {
-		*allowed = spp_glue_rcpt_allowed();
-		if (spp_glue_setenv("SMTPRCPTHOSTSOK", *allowed ? "1" : "0") <
-		    0)
+		allowed = spp_glue_rcpt_allowed();
+		spp_glue_set_allowed(allowed);
+		if (spp_glue_setenv("SMTPRCPTHOSTSOK", allowed ? "1" : "0") < 0)
 			return nomem(EV_RCPT, NULL);
 	}
 	return r;
 }
 
-void spp_rcpt_accepted(void)
+int spp_rcpt_accepted(void)
 {
-	st.rcptcount++;
+	/* once per recipient, however often the tree calls it */
+	if (!st.counted) {
+		st.counted = 1;
+		st.rcptcount++;
+	}
+	if (dialect != SPP_DIALECT_SAGREDO)
+		return SPP_CONTINUE;
+	if (set_count("SMTPRCPTCOUNT", st.rcptcount) < 0)
+		return nomem(EV_PASS, NULL);
+	return run_section(EV_PASS, "SMTPRCPTTO");
 }
 
 int spp_data(void)
@@ -687,15 +729,27 @@ int spp_data(void)
 
 int spp_auth(const char *method, const char *user)
 {
+	int r;
+
 	if (spp_glue_setenv("SMTPAUTHMETHOD", method) < 0 ||
 	    spp_glue_setenv("SMTPAUTHUSER", user) < 0)
 		return nomem(EV_AUTH, NULL);
-	return run_section(EV_AUTH, NULL);
+	r = run_section(EV_AUTH, NULL);
+	/* Deviation: 0.42 left a refused login's user in the environment,
+	 * where a later plugin (ifauthskip, say) took it for a login. */
+	if (r == SPP_REJECT && (spp_glue_unsetenv("SMTPAUTHMETHOD") < 0 ||
+				spp_glue_unsetenv("SMTPAUTHUSER") < 0))
+		return nomem(EV_AUTH, NULL);
+	return r;
 }
 
 void spp_rset(void)
 {
-	buf_truncate(&st.headers, 0);
+	if (st.headers.len) {
+		buf_truncate(&st.headers, 0);
+		/* nothing to write: out of memory cannot happen here */
+		(void)headers_changed();
+	}
 	buf_truncate(&st.err_mail, 0);
 	buf_truncate(&st.err_rcpt, 0);
 	buf_truncate(&st.err_data, 0);

@@ -25,14 +25,31 @@ enum spp_result {
 #define SPP_RUN_PATH "/usr/local/bin/spp-run" /* $SPPRUN */
 #endif
 
-/* --- Entry points, called at qmail-spp 0.42's hook points --------------- */
+/* --- Dialects -------------------------------------------------------------
+ * The qmail trees that carry qmail-spp call the same entry points, with
+ * two dialects: qmail-spp 0.42's (netqmail, the TLS+AUTH toasters) and
+ * sagredo-dev/qmail's (plugins off unless ENABLE_SPP is set, a [pass]
+ * section run when a recipient is accepted). Chosen when the layer is
+ * built (SPP_DIALECT; the drop-in finds sagredo's tree by its qregex.h),
+ * changeable for tests and spp-session. */
+enum spp_dialect {
+	SPP_DIALECT_042 = 0,
+	SPP_DIALECT_SAGREDO = 1,
+};
+#ifndef SPP_DIALECT
+#define SPP_DIALECT SPP_DIALECT_042
+#endif
+void spp_set_dialect(enum spp_dialect d);
+
+/* --- Entry points, called at qmail-spp's hook points ---------------------- */
 
 /* Read the plugin list (control/smtpplugins, or $SPPCONFFILE when set and
- * not empty) and look up each plugin's policy. With $NOSPP set (any value,
- * even empty) nothing is read and no plugin ever runs. Returns 0, or -1
- * with errno set when the file is missing or unreadable (or out of
- * memory): the caller then refuses the connection with 421, as 0.42 did.
- * Calling it again starts over. */
+ * not empty) and look up each plugin's policy. Plugins are off, nothing is
+ * read and no plugin ever runs, with $NOSPP set (any value, even empty)
+ * in the 0.42 dialect, without $ENABLE_SPP (with any value, even "0") in
+ * sagredo's. Returns 0, or -1 with errno set when the file is missing or
+ * unreadable (or out of memory): the caller then refuses the connection
+ * with 421, as 0.42 did. Calling it again starts over. */
 int spp_init(void);
 
 /* Run [connection] plugins. SPP_REJECT means a plugin printed the
@@ -52,23 +69,30 @@ int spp_helo(const char *arg);
  * its plugins added; SPP_SKIP (O) also calls spp_glue_bmf_reset(). */
 int spp_mail(void);
 
-/* At RCPT, after the address was parsed and *allowed set by rcpthosts (1
- * when RELAYCLIENT is set): print pending LR errors and reject, or set
+/* At RCPT, after the address was parsed, with what rcpthosts said of it
+ * (1 when RELAYCLIENT is set): print pending LR errors and reject, or set
  * SMTPRCPTCOUNT, SMTPRCPTCOUNTALL, SMTPRCPTHOSTSOK and SMTPRCPTTO and run
  * [rcpt] plugins. When a plugin changed the address (C) and the result is
- * SPP_CONTINUE, *allowed is recomputed with spp_glue_rcpt_allowed(). */
-int spp_rcpt(int *allowed);
+ * SPP_CONTINUE, rcpthosts is asked again (spp_glue_rcpt_allowed) and the
+ * answer handed to qmail-smtpd (spp_glue_set_allowed). */
+int spp_rcpt(int allowed);
 
-/* The recipient was accepted by qmail-smtpd: count it (SMTPRCPTCOUNT). */
-void spp_rcpt_accepted(void);
+/* The recipient was accepted by qmail-smtpd: count it. In sagredo's
+ * dialect, also set SMTPRCPTCOUNT (this one included) and run the [pass]
+ * plugins; the result as spp_rcpt()'s. In 0.42's, SPP_CONTINUE. Counted
+ * once per spp_rcpt() however often it is called (sagredo's no-chkuser
+ * branch calls it twice). */
+int spp_rcpt_accepted(void);
 
 /* At DATA, before the queue is opened: print pending LD errors and
  * reject, or run [data] plugins. */
 int spp_data(void);
 
 /* After a successful SMTP AUTH, before it takes effect: set SMTPAUTHMETHOD
- * and SMTPAUTHUSER (borrowed), run [auth] plugins. SPP_REJECT: the client
- * stays unauthenticated. Argument order as in qmail-spp 0.42. */
+ * and SMTPAUTHUSER (borrowed), run [auth] plugins. SPP_REJECT (a plugin's
+ * E, or a plugin that failed): the client stays unauthenticated, and the
+ * two variables are unset again (0.42 left them for later plugins and the
+ * queue). Argument order as in qmail-spp 0.42. */
 int spp_auth(const char *method, const char *user);
 
 /* RSET, and the end of DATA: forget added headers, pending L* errors and
@@ -77,7 +101,8 @@ void spp_rset(void);
 
 /* The headers plugins added since the last spp_rset(), each "Name: value\n",
  * for qmail-smtpd to write right after its Received line. Borrowed; valid
- * until the next entry point call. Never NULL. */
+ * until the next entry point call. Never NULL. qmail-smtpd gets them through
+ * spp_glue_headers() too, as the stralloc sppheaders it writes. */
 const char *spp_headers(void);
 
 /* Free everything spp_init() and the session allocated (for spp-session
@@ -85,10 +110,11 @@ const char *spp_headers(void);
 void spp_done(void);
 
 /* After spp_init(): plugin i of section (0 connection, 1 helo, 2 mail,
- * 3 rcpt, 4 data, 5 auth): the section's name, the line as written, and
- * the policy file the layer will hand spp-run (NULL: the built-in
- * default). All borrowed until spp_done(). Returns 0 past the end. */
-#define SPP_SECTIONS 6
+ * 3 rcpt, 4 data, 5 auth, 6 pass): the section's name, the line as
+ * written, and the policy file the layer will hand spp-run (NULL: the
+ * built-in default). All borrowed until spp_done(). Returns 0 past the
+ * end. */
+#define SPP_SECTIONS 7
 int spp_plugin_at(int section, size_t i, const char **name, const char **line,
 		  const char **policy);
 
@@ -106,8 +132,16 @@ const char *spp_glue_addr(void);
 int spp_glue_set_addr(const char *a);
 
 /* Is the current address allowed by rcpthosts (or is RELAYCLIENT set)?
- * 1 or 0; qmail-smtpd's addrallowed(). */
+ * 1 or 0; qmail-smtpd's addrallowed(). spp_glue_set_allowed() hands the
+ * answer for an address changed by C back (qmail-smtpd's global allowed,
+ * which it tests after spp_rcpt()). */
 int spp_glue_rcpt_allowed(void);
+void spp_glue_set_allowed(int allowed);
+
+/* The headers changed (an H line, a rejected MAIL, RSET): s, len bytes,
+ * is what qmail-smtpd writes after its Received line (sppheaders). Returns
+ * 0, or -1 when out of memory. */
+int spp_glue_headers(const char *s, size_t len);
 
 /* A MAIL plugin said O: forget the badmailfrom result of an earlier MAIL
  * (qmail-smtpd: flagbarf = 0), since bmfcheck() is skipped this time. */

@@ -24,6 +24,8 @@ static struct {
 	char log[8192]; /* log lines, each ending in \n */
 	char addr[1024];
 	int flushes, drops, bmf_resets, rcpt_checks;
+	int allowed; /* qmail-smtpd's global allowed (spp_glue_set_allowed) */
+	char sppheaders[4096]; /* qmail-smtpd's copy (spp_glue_headers) */
 	int env_fail; /* setenv fails (out of memory) when set */
 } g;
 
@@ -62,6 +64,19 @@ int spp_glue_rcpt_allowed(void)
 
 	g.rcpt_checks++;
 	return n >= 12 && strcmp(g.addr + n - 12, "@example.org") == 0;
+}
+
+void spp_glue_set_allowed(int allowed)
+{
+	g.allowed = allowed;
+}
+
+int spp_glue_headers(const char *s, size_t len)
+{
+	ck_assert_uint_lt(len, sizeof(g.sppheaders));
+	memcpy(g.sppheaders, s, len);
+	g.sppheaders[len] = '\0';
+	return 0;
 }
 
 void spp_glue_bmf_reset(void)
@@ -331,15 +346,15 @@ static int mail(const char *a)
  * result, or -1 for qmail's 553. */
 static int rcpt(const char *a)
 {
-	int allowed, r;
+	int r;
 
 	spp_glue_set_addr(a);
-	allowed = spp_glue_rcpt_allowed();
-	r = spp_rcpt(&allowed);
-	if (r == SPP_CONTINUE && !allowed)
+	g.allowed = spp_glue_rcpt_allowed();
+	r = spp_rcpt(g.allowed);
+	if (r == SPP_CONTINUE && !g.allowed)
 		return -1;
 	if (r)
-		spp_rcpt_accepted();
+		r = spp_rcpt_accepted() ? r : SPP_REJECT;
 	return r;
 }
 
@@ -808,7 +823,7 @@ START_TEST(test_spp_table)
 	static const char *const names[] = { "plugins/p1", "plugins/p2",
 					     "plugins/p3" };
 	char text[256], want_ran[256];
-	int result = -1, allowed = 1;
+	int result = -1;
 
 	snprintf(text, sizeof(text), "%s\n", section_of[r->ev]);
 	want_ran[0] = '\0';
@@ -834,7 +849,7 @@ START_TEST(test_spp_table)
 		result = spp_mail();
 		break;
 	case RCPT:
-		result = spp_rcpt(&allowed);
+		result = spp_rcpt(1);
 		break;
 	case DATA:
 		result = spp_data();
@@ -876,8 +891,6 @@ END_TEST
 
 START_TEST(test_spp_init_sections)
 {
-	int allowed = 1;
-
 	conf("plugins/before-any-section\n"
 	     "[connection]\nplugins/c1\n"
 	     "[helo]\nplugins/h1\n"
@@ -892,7 +905,7 @@ START_TEST(test_spp_init_sections)
 	spp_connect();
 	spp_helo("h");
 	spp_mail();
-	spp_rcpt(&allowed);
+	spp_rcpt(1);
 	spp_data();
 	spp_auth("plain", "u");
 	ck_assert_str_eq(ran(), "connection:plugins/c1 connection:plugins/c2 "
@@ -1086,15 +1099,13 @@ END_TEST
 
 START_TEST(test_spp_connect_a_ends_session_plugins)
 {
-	int allowed = 1;
-
 	conf("[connection]\nplugins/c\n[helo]\nplugins/h\n[mail]\nplugins/m\n"
 	     "[rcpt]\nplugins/r\n[data]\nplugins/d\n");
 	fake("plugins/c", "A\n", 0);
 	ck_assert_int_eq(spp_connect(), SPP_CONTINUE);
 	ck_assert_int_eq(spp_helo("h"), SPP_CONTINUE);
 	ck_assert_int_eq(mail("a@b"), SPP_CONTINUE);
-	ck_assert_int_eq(spp_rcpt(&allowed), SPP_CONTINUE);
+	ck_assert_int_eq(spp_rcpt(1), SPP_CONTINUE);
 	ck_assert_int_eq(spp_data(), SPP_CONTINUE);
 	spp_rset();
 	ck_assert_int_eq(mail("a@b"), SPP_CONTINUE);
@@ -1263,8 +1274,6 @@ END_TEST
 
 START_TEST(test_spp_rcpt_c_rechecked)
 {
-	int allowed;
-
 	conf("[rcpt]\nplugins/r1\nplugins/r2\n");
 	mail("a@b");
 	/* deviation: a C to a foreign domain is checked again */
@@ -1280,15 +1289,16 @@ START_TEST(test_spp_rcpt_c_rechecked)
 	fake("plugins/r1", "Cu@elsewhere.example\nO\n", 0);
 	g.rcpt_checks = 0;
 	spp_glue_set_addr("u@example.org");
-	allowed = 1;
-	ck_assert_int_eq(spp_rcpt(&allowed), SPP_SKIP);
+	ck_assert_int_eq(spp_rcpt(1), SPP_SKIP);
 	ck_assert_int_eq(g.rcpt_checks, 0);
 	ck_assert_str_eq(g.addr, "u@elsewhere.example");
 	/* no C, no second check */
 	fake("plugins/r1", "N\n", 0);
 	spp_glue_set_addr("u@example.org");
-	ck_assert_int_eq(spp_rcpt(&allowed), SPP_CONTINUE);
+	g.allowed = 7;
+	ck_assert_int_eq(spp_rcpt(1), SPP_CONTINUE);
 	ck_assert_int_eq(g.rcpt_checks, 0);
+	ck_assert_int_eq(g.allowed, 7); /* untouched */
 }
 END_TEST
 
@@ -1314,15 +1324,62 @@ END_TEST
 
 START_TEST(test_spp_rcpt_accepted_counts)
 {
-	int allowed = 1;
-
-	conf("[rcpt]\nplugins/r\n");
+	conf("[rcpt]\nplugins/r\n[pass]\nplugins/p\n");
 	mail("a@b");
-	spp_rcpt_accepted();
-	spp_rcpt_accepted();
-	spp_rcpt(&allowed);
-	ck_assert_str_eq(seen(0, "SMTPRCPTCOUNT"), "2");
-	ck_assert_str_eq(seen(0, "SMTPRCPTCOUNTALL"), "1");
+	ck_assert_int_eq(spp_rcpt(1), SPP_CONTINUE);
+	ck_assert_int_eq(spp_rcpt_accepted(), SPP_CONTINUE);
+	/* sagredo's no-chkuser tree calls it twice: counted once */
+	ck_assert_int_eq(spp_rcpt_accepted(), SPP_CONTINUE);
+	ck_assert_int_eq(spp_rcpt(1), SPP_CONTINUE);
+	ck_assert_int_eq(spp_rcpt_accepted(), SPP_CONTINUE);
+	spp_rcpt(1);
+	ck_assert_str_eq(seen(2, "SMTPRCPTCOUNT"), "2");
+	ck_assert_str_eq(seen(2, "SMTPRCPTCOUNTALL"), "3");
+	/* 0.42 has no [pass]: its plugin never ran */
+	ck_assert_str_eq(ran(), "rcpt:plugins/r rcpt:plugins/r rcpt:plugins/r");
+}
+END_TEST
+
+/* sagredo's dialect: [pass] after each accepted recipient, with the count
+ * including it; its E refuses the recipient. */
+START_TEST(test_spp_rcpt_accepted_pass_sagredo)
+{
+	spp_set_dialect(SPP_DIALECT_SAGREDO);
+	setenv("ENABLE_SPP", "0", 1); /* any value enables, as sagredo's */
+	conf("[rcpt]\nplugins/r\n[pass]\nplugins/p\n");
+	mail("a@b");
+	fake("plugins/p", "", 0);
+	ck_assert_int_eq(rcpt("u@example.org"), SPP_CONTINUE);
+	ck_assert_str_eq(seen(1, "SMTPRCPTCOUNT"), "1");
+	ck_assert_str_eq(seen(1, "SMTPRCPTTO"), "u@example.org");
+	fake("plugins/p", "E550 not this one\n", 0);
+	ck_assert_int_eq(rcpt("v@example.org"), SPP_REJECT);
+	ck_assert_str_eq(g.out, "550 not this one\r\n");
+	ck_assert_str_eq(seen(3, "SMTPRCPTCOUNT"), "2");
+	ck_assert_str_eq(ran(), "rcpt:plugins/r pass:plugins/p "
+				"rcpt:plugins/r pass:plugins/p");
+	unsetenv("ENABLE_SPP");
+	spp_set_dialect(SPP_DIALECT_042);
+}
+END_TEST
+
+/* sagredo's switch: plugins run only with ENABLE_SPP set; NOSPP means
+ * nothing there. 0.42: the other way round. */
+START_TEST(test_spp_init_dialect_switch)
+{
+	spp_set_dialect(SPP_DIALECT_SAGREDO);
+	unsetenv("ENABLE_SPP");
+	conf("[helo]\nplugins/h\n");
+	ck_assert_int_eq(spp_helo("x"), SPP_CONTINUE);
+	ck_assert_str_eq(ran(), "");
+	setenv("ENABLE_SPP", "", 1);
+	setenv("NOSPP", "1", 1);
+	conf("[helo]\nplugins/h\n");
+	ck_assert_int_eq(spp_helo("x"), SPP_CONTINUE);
+	ck_assert_str_eq(ran(), "helo:plugins/h");
+	unsetenv("ENABLE_SPP");
+	unsetenv("NOSPP");
+	spp_set_dialect(SPP_DIALECT_042);
 }
 END_TEST
 
@@ -1366,6 +1423,32 @@ START_TEST(test_spp_auth_sets_user_and_method)
 	ck_assert_str_eq(seen(0, "SMTPAUTHMETHOD"), "cram-md5");
 	ck_assert_str_eq(seen(0, "SMTPAUTHUSER"), "joe");
 	ck_assert_str_eq(t.c[0].event, "auth");
+}
+END_TEST
+
+/* E refuses the login, and so does a plugin that failed; the refused
+ * user does not stay for later plugins (deviation from 0.42). */
+START_TEST(test_spp_auth_refused)
+{
+	conf("[auth]\nplugins/a\n[mail]\nplugins/m\n");
+	fake("plugins/a", "E535 not you (#5.7.8)\n", 0);
+	ck_assert_int_eq(spp_auth("login", "bob"), SPP_REJECT);
+	ck_assert_str_eq(g.out, "535 not you (#5.7.8)\r\n");
+	ck_assert_ptr_null(getenv("SMTPAUTHUSER"));
+	ck_assert_ptr_null(getenv("SMTPAUTHMETHOD"));
+	ck_assert_int_eq(mail("a@b"), SPP_CONTINUE);
+	ck_assert_str_eq(seen(1, "SMTPAUTHUSER"), "-");
+	forget();
+	fake("plugins/a", "E451 plugin failed, try again later (#4.3.0)\n",
+	     111);
+	ck_assert_int_eq(spp_auth("plain", "bob"), SPP_REJECT);
+	ck_assert_str_eq(g.out,
+			 "451 plugin failed, try again later (#4.3.0)\r\n");
+	ck_assert_ptr_null(getenv("SMTPAUTHUSER"));
+	forget();
+	fake("plugins/a", "N\n", 0);
+	ck_assert_int_eq(spp_auth("plain", "alice"), SPP_CONTINUE);
+	ck_assert_str_eq(getenv("SMTPAUTHUSER"), "alice");
 }
 END_TEST
 
@@ -1423,6 +1506,21 @@ START_TEST(test_spp_headers_first_message_only)
 	mail("a@b");
 	rcpt("u@example.org");
 	ck_assert_str_eq(spp_headers(), "X-Rcpt: 1\n");
+}
+END_TEST
+
+/* qmail-smtpd's sppheaders follows every change. */
+START_TEST(test_spp_headers_mirrored)
+{
+	conf("[helo]\nplugins/h\n[mail]\nplugins/m\n");
+	fake("plugins/h", "HX-Helo: 1\n", 0);
+	spp_helo("h");
+	ck_assert_str_eq(g.sppheaders, "X-Helo: 1\n");
+	fake("plugins/m", "HX-Mail: 1\nE550 no\n", 0);
+	ck_assert_int_eq(mail("a@b"), SPP_REJECT);
+	ck_assert_str_eq(g.sppheaders, "X-Helo: 1\n");
+	spp_rset();
+	ck_assert_str_eq(g.sppheaders, "");
 }
 END_TEST
 
@@ -1716,6 +1814,8 @@ static Suite *spp_suite(void)
 
 	tc = tcase("spp_rcpt_accepted");
 	tcase_add_test(tc, test_spp_rcpt_accepted_counts);
+	tcase_add_test(tc, test_spp_rcpt_accepted_pass_sagredo);
+	tcase_add_test(tc, test_spp_init_dialect_switch);
 	suite_add_tcase(s, tc);
 
 	tc = tcase("spp_data");
@@ -1725,6 +1825,7 @@ static Suite *spp_suite(void)
 
 	tc = tcase("spp_auth");
 	tcase_add_test(tc, test_spp_auth_sets_user_and_method);
+	tcase_add_test(tc, test_spp_auth_refused);
 	suite_add_tcase(s, tc);
 
 	tc = tcase("spp_rset");
@@ -1735,6 +1836,7 @@ static Suite *spp_suite(void)
 	tc = tcase("spp_headers");
 	tcase_add_test(tc, test_spp_headers_first_message_only);
 	tcase_add_test(tc, test_spp_headers_never_null);
+	tcase_add_test(tc, test_spp_headers_mirrored);
 	suite_add_tcase(s, tc);
 
 	tc = tcase("spp_done");
