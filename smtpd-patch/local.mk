@@ -26,6 +26,7 @@ spp_migrate_LDADD = smtpd-patch/libspp.a policy/libpol.a runner/libsbx.a \
 
 dist_man_MANS += \
 	smtpd-patch/spp-session.1 \
+	smtpd-patch/spp-migrate.1 \
 	smtpd-patch/qmail-spp-sandbox.8 \
 	$(NULL)
 # Copied into a netqmail-1.06 tree, never built here.
