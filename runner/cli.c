@@ -5,8 +5,10 @@
 
 #include "cli.h"
 
-static const char *const events[] = { "connection", "helo", "mail", "rcpt",
-				      "data",	    "auth", NULL };
+/* qmail-spp's sections, and sagredo's [pass] */
+static const char *const events[] = {
+	"connection", "helo", "mail", "rcpt", "data", "auth", "pass", NULL,
+};
 
 static int valid_event(const char *e)
 {

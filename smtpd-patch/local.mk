@@ -35,3 +35,23 @@ EXTRA_DIST += \
 	smtpd-patch/netqmail-1.06-spp-sandbox.patch \
 	smtpd-patch/spp-qmail.c \
 	$(NULL)
+
+# The drop-in for the qmail trees that carry qmail-spp: qmail-spp.c and
+# qmail-spp.h, made from the layer's files (make-dropin.sh); installed with
+# the patches and the layer's sources for admins who build qmail-smtpd.
+DROPIN = smtpd-patch/dropin/qmail-spp.c smtpd-patch/dropin/qmail-spp.h
+DROPIN_DEPS = \
+	$(srcdir)/smtpd-patch/make-dropin.sh \
+	$(srcdir)/smtpd-patch/spp.h \
+	$(srcdir)/smtpd-patch/spp.c \
+	$(srcdir)/smtpd-patch/spp-runner.c \
+	$(srcdir)/smtpd-patch/spp-qmail.c \
+	$(NULL)
+smtpd-patch/dropin/qmail-spp.c: $(DROPIN_DEPS)
+	$(AM_V_GEN)$(SHELL) $(srcdir)/smtpd-patch/make-dropin.sh \
+		$(srcdir)/smtpd-patch smtpd-patch/dropin '$(bindir)/spp-run'
+smtpd-patch/dropin/qmail-spp.h: smtpd-patch/dropin/qmail-spp.c
+qmaildir = $(pkgdatadir)/qmail
+nodist_qmail_DATA = $(DROPIN)
+CLEANFILES += $(DROPIN)
+EXTRA_DIST += smtpd-patch/make-dropin.sh

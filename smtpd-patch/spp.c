@@ -70,9 +70,9 @@ static struct {
 	int counted; /* this RCPT was counted by spp_rcpt_accepted() */
 } st;
 
-static enum spp_dialect dialect = SPP_DIALECT;
+static int dialect = SPP_DIALECT;
 
-void spp_set_dialect(enum spp_dialect d)
+void spp_set_dialect(int d)
 {
 	dialect = d;
 }

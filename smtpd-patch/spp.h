@@ -32,14 +32,12 @@ enum spp_result {
  * section run when a recipient is accepted). Chosen when the layer is
  * built (SPP_DIALECT; the drop-in finds sagredo's tree by its qregex.h),
  * changeable for tests and spp-session. */
-enum spp_dialect {
-	SPP_DIALECT_042 = 0,
-	SPP_DIALECT_SAGREDO = 1,
-};
+#define SPP_DIALECT_042 0
+#define SPP_DIALECT_SAGREDO 1
 #ifndef SPP_DIALECT
 #define SPP_DIALECT SPP_DIALECT_042
 #endif
-void spp_set_dialect(enum spp_dialect d);
+void spp_set_dialect(int dialect);
 
 /* --- Entry points, called at qmail-spp's hook points ---------------------- */
 

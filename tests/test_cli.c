@@ -209,7 +209,8 @@ END_TEST
 START_TEST(test_sbx_cli_parse_each_event)
 {
 	static const char *const events[] = { "connection", "helo", "mail",
-					      "rcpt",	    "data", "auth" };
+					      "rcpt",	    "data", "auth",
+					      "pass" };
 
 	for (int i = 0; i < NROWS(events); i++) {
 		struct sbx_error err = { 0, "" };
