@@ -119,7 +119,7 @@ struct pol_learn_run {
  * timeout of four times its wall time in whole seconds (at least 2s; a
  * minute when it was cut off), and an env list of the protocol's
  * patterns plus every other variable it was given but the ones every
- * process has (PATH, HOME, LANG, LC_*, ...). Returns 0, or -1 with *err
+ * process has (HOME, LANG, LC_*, ...; PATH passes). Returns 0, or -1 with *err
  * when out of memory. */
 int pol_learned_policy(const struct pol_learn_run *run, struct sbx_policy *p,
 		       struct sbx_error *err);

@@ -24,7 +24,7 @@ static const char *prog = "spp-migrate";
 static struct {
 	int write; /* --write */
 	unsigned int lines, own, dflt, builtin, dropins, written;
-	unsigned int files;
+	unsigned int files, unreadable;
 } m;
 
 /* The layer needs qmail-smtpd's glue; nothing here ever calls it. */
@@ -108,41 +108,43 @@ static int word(const char **s, char *w, size_t len)
 }
 
 /* The word after "--policy" (or "--policy=") in a drop-in line, and the
- * plugin after "--" (or the first word that is no option): from a
- * ':/usr/local/bin/spp-run --event rcpt --policy P -- plugins/x' line. */
+ * line that replaces it under the patched qmail-smtpd: the plugin after
+ * "--" (or the first word that is no option) with its arguments, a ':'
+ * line when it has some or spp-run ran it with --shell (plain lines take
+ * none), from ':/usr/local/bin/spp-run --event rcpt --policy P -- X'. */
 static void dropin_parts(const char *line, char *policy, char *plugin,
 			 size_t len)
 {
-	const char *s = line + 1;
+	const char *s = line + 1, *at;
 	char w[1024];
-	int ended = 0;
+	int ended = 0, shell = 0;
 
 	policy[0] = plugin[0] = '\0';
 	if (!word(&s, w, sizeof(w))) /* spp-run itself */
 		return;
-	while (word(&s, w, sizeof(w))) {
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		at = s;
+		if (!word(&s, w, sizeof(w)))
+			return;
 		if (!ended && strcmp(w, "--") == 0) {
 			ended = 1;
 		} else if (!ended && strncmp(w, "--policy=", 9) == 0) {
 			snprintf(policy, len, "%s", w + 9);
 		} else if (!ended && strcmp(w, "--policy") == 0) {
 			word(&s, policy, len);
+		} else if (!ended && strcmp(w, "--shell") == 0) {
+			shell = 1;
 		} else if (!ended && (strcmp(w, "--event") == 0 ||
 				      strcmp(w, "--env") == 0)) {
 			word(&s, w, sizeof(w));
 		} else if (ended || w[0] != '-') {
-			snprintf(plugin, len, "%s", w);
+			snprintf(plugin, len, "%s%s",
+				 shell || strpbrk(at, " \t") ? ":" : "", at);
 			return;
 		}
 	}
-}
-
-/* The last component of a program path: the name of its policy. */
-static const char *base(const char *path)
-{
-	const char *b = strrchr(path, '/');
-
-	return b ? b + 1 : path;
 }
 
 /* NAME.policy.new beside the others: the drop-in line's policy, else
@@ -197,42 +199,42 @@ static void write_new(const char *dir, const char *name, const char *from)
 static void line(const char *dir, const char *section, const char *text,
 		 const char *policy)
 {
-	char own[4096], dflt[4096], dpol[1024], dplug[1024];
-	const char *name = text[0] == ':' ? NULL : base(text);
+	char own[4096], dpol[1024], dplug[1024], name[256];
+	int named = spp_plugin_name(text, name, sizeof(name));
 
 	m.lines++;
-	snprintf(dflt, sizeof(dflt), "%s/default.policy", dir);
 	if (text[0] == ':' && strstr(text, "spp-run")) {
 		dropin_parts(text, dpol, dplug, sizeof(dpol));
 		m.dropins++;
 		printf("  [%s] %s\n    a drop-in line: under the patched "
 		       "qmail-smtpd write just '%s'",
 		       section, text, dplug[0] ? dplug : "PLUGIN");
-		if (dpol[0])
-			printf(", with its policy as %s/%s.policy", dir,
-			       base(dplug));
+		named = dplug[0] && spp_plugin_name(dplug, name, sizeof(name));
+		if (dpol[0] && named)
+			printf(", with its policy as %s/%s.policy", dir, name);
 		printf("\n");
-		if (m.write && dplug[0])
-			write_new(dir, base(dplug), dpol[0] ? dpol : NULL);
+		/* its own policy, else what the line would get now */
+		if (m.write && named)
+			write_new(dir, name, dpol[0] ? dpol : policy);
 		return;
 	}
 	printf("  [%s] %s: ", section, text);
-	snprintf(own, sizeof(own), "%s/%s.policy", dir, name ? name : "");
-	if (policy && name && strcmp(policy, own) == 0) {
+	snprintf(own, sizeof(own), "%s/%s.policy", dir, named ? name : "");
+	if (policy && named && strcmp(policy, own) == 0) {
 		m.own++;
 		printf("%s\n", policy);
 		return;
 	}
 	if (policy) {
 		m.dflt++;
-		printf("%s%s\n", policy,
-		       name ? " (no policy of its own)" : " (a shell line)");
+		printf("%s (no %s.policy)\n", policy,
+		       named ? name : "name for a policy of its own:");
 	} else {
 		m.builtin++;
-		printf("the built-in default (no %s%s)\n", name ? name : "",
-		       name ? ".policy, no default.policy" : "default.policy");
+		printf("the built-in default (no %s%s)\n", named ? name : "",
+		       named ? ".policy, no default.policy" : "default.policy");
 	}
-	if (m.write && name)
+	if (m.write && named)
 		write_new(dir, name, policy);
 }
 
@@ -246,6 +248,7 @@ static void conf(const char *file, const char *policydir)
 	setenv("SPPPOLICYDIR", policydir, 1);
 	if (spp_init() < 0) {
 		printf("%s: cannot read: %s\n", file, strerror(errno));
+		m.unreadable++;
 		return;
 	}
 	m.files++;
@@ -340,7 +343,7 @@ int main(int argc, char **argv)
 			/* named from here, read from the qmail home */
 			rules[nrules] = realpath(argv[++i], NULL);
 			if (!rules[nrules++])
-				fatal(EXIT_PERM, argv[i], strerror(errno));
+				fatal(EXIT_TEMP, argv[i], strerror(errno));
 		} else {
 			usage(stderr);
 			fatal(EXIT_PERM, "unknown argument", argv[i]);
@@ -365,5 +368,6 @@ int main(int argc, char **argv)
 	       m.written);
 	if (fflush(stdout) != 0)
 		return EXIT_TEMP;
-	return 0;
+	/* qmail-smtpd would refuse every connection (421) */
+	return m.unreadable ? EXIT_TEMP : 0;
 }

@@ -159,42 +159,18 @@ void spp_glue_log(const char *line)
 
 /* --- learning ------------------------------------------------------------ */
 
-/* The name a plugin's learned policy gets: the last component of its
- * program (for a ':' line, the first word that is not an assignment or
- * `exec`), as the hook layer names policies. */
-static void learn_name(const struct spp_run_req *req, char *name, size_t len)
-{
-	const char *w = req->plugin, *end, *slash;
-
-	while (req->shell && *w) {
-		size_t n;
-
-		while (*w == ' ' || *w == '\t')
-			w++;
-		n = strcspn(w, " \t");
-		if (!memchr(w, '=', n) && !(n == 4 && !strncmp(w, "exec", 4)))
-			break;
-		w += n;
-	}
-	end = w + strcspn(w, " \t");
-	for (slash = w; slash < end; slash++)
-		if (*slash == '/')
-			w = slash + 1;
-	snprintf(name, len, "%.*s", (int)(end - w), w);
-	/* nothing a policy name could be made of */
-	if (!name[0] || strspn(name, "._-") == strlen(name) ||
-	    strcspn(name, "\"'$`\\;&|<>()*?[]~") < strlen(name))
-		snprintf(name, len, "shell");
-}
-
 /* --learn DIR: each run in learn mode, merged into DIR/NAME.policy.new. */
 static int learn_transport(const struct spp_run_req *req,
 			   struct spp_run_reply *rep)
 {
 	struct spp_run_req lreq = *req;
-	char name[128], path[4096];
+	char name[256], line[4096], path[4096];
 
-	learn_name(req, name, sizeof(name));
+	/* the name the layer looks its policy up by */
+	snprintf(line, sizeof(line), "%s%s", req->shell ? ":" : "",
+		 req->plugin);
+	if (!spp_plugin_name(line, name, sizeof(name)))
+		snprintf(name, sizeof(name), "default");
 	snprintf(path, sizeof(path), "%s/%s.policy.new", s.learn, name);
 	lreq.learn = path;
 	/* learning starts from the default, not from a policy in place */

@@ -261,18 +261,42 @@ static int find_policy(const char *dir, const char *name, char **policy)
 }
 
 /* The policy name of a plugin line: its last path component. */
-static const char *policy_name(const char *line)
+int spp_plugin_name(const char *line, char *name, size_t len)
 {
-	const char *b = strrchr(line, '/');
+	const char *w = line, *end, *b;
+	size_t n;
 
-	b = b ? b + 1 : line;
-	if (!*b || strcmp(b, ".") == 0 || strcmp(b, "..") == 0)
-		return NULL;
-	return b;
+	/* a ':' line: its first word after VAR=value and exec */
+	if (line[0] == ':') {
+		w = line + 1;
+		for (;;) {
+			while (*w == ' ' || *w == '\t')
+				w++;
+			n = strcspn(w, " \t");
+			if (!n || (!memchr(w, '=', n) &&
+				   !(n == 4 && !strncmp(w, "exec", 4))))
+				break;
+			w += n;
+		}
+	}
+	end = line[0] == ':' ? w + strcspn(w, " \t") : w + strlen(w);
+	for (b = w; w < end; w++)
+		if (*w == '/')
+			b = w + 1;
+	n = (size_t)(end - b);
+	/* a name the shell expands or quotes, or none at all */
+	if (!n || n >= len || (n == 1 && b[0] == '.') ||
+	    (n == 2 && !strncmp(b, "..", 2)) ||
+	    strcspn(b, "'\"\\$`;&|<>(){}*?[]~#") < n)
+		return 0;
+	memcpy(name, b, n);
+	name[n] = '\0';
+	return 1;
 }
 
 static int add_plugin(struct section *sec, const char *line, const char *dir)
 {
+	char name[256];
 	struct plugin pl = { NULL, NULL, 0, NULL };
 
 	if (sec->n == sec->cap) {
@@ -294,7 +318,8 @@ static int add_plugin(struct section *sec, const char *line, const char *dir)
 		return -1;
 	pl.shell = line[0] == ':';
 	pl.cmd = pl.line + (pl.shell ? 1 : 0);
-	if (find_policy(dir, pl.shell ? NULL : policy_name(pl.cmd),
+	if (find_policy(dir,
+			spp_plugin_name(line, name, sizeof(name)) ? name : NULL,
 			&pl.policy) < 0) {
 		plugin_clear(&pl);
 		return -1;

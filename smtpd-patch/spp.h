@@ -107,6 +107,13 @@ const char *spp_headers(void);
  * and tests; qmail-smtpd just exits). */
 void spp_done(void);
 
+/* The name of a plugin line's policy (NAME.policy): the last component of
+ * its program, for a ':' line of the program of its command (the first
+ * word after VAR=value assignments and exec), into name (len bytes).
+ * Returns 1, or 0 when there is none (the line then runs under
+ * default.policy, else the built-in default). */
+int spp_plugin_name(const char *line, char *name, size_t len);
+
 /* After spp_init(): plugin i of section (0 connection, 1 helo, 2 mail,
  * 3 rcpt, 4 data, 5 auth, 6 pass): the section's name, the line as
  * written, and the policy file the layer will hand spp-run (NULL: the

@@ -1035,7 +1035,8 @@ START_TEST(test_spp_init_policy_lookup)
 	ck_assert_str_eq(t.c[0].policy, "control/spp/p1.policy");
 	ck_assert_str_eq(t.c[1].policy, "control/spp/p1.policy");
 	ck_assert_str_eq(t.c[2].policy, "-");
-	ck_assert_str_eq(t.c[3].policy, "-");
+	/* a ':' line: its command's program names the policy */
+	ck_assert_str_eq(t.c[3].policy, "control/spp/p1.policy");
 	ck_assert_str_eq(t.c[4].policy, "-");
 	forget();
 
@@ -1044,8 +1045,7 @@ START_TEST(test_spp_init_policy_lookup)
 	spp_helo("h");
 	ck_assert_str_eq(t.c[0].policy, "control/spp/p1.policy");
 	ck_assert_str_eq(t.c[2].policy, "control/spp/default.policy");
-	/* ':' lines never get a per-plugin policy */
-	ck_assert_str_eq(t.c[3].policy, "control/spp/default.policy");
+	ck_assert_str_eq(t.c[3].policy, "control/spp/p1.policy");
 	ck_assert_str_eq(t.c[4].policy, "control/spp/default.policy");
 	forget();
 
