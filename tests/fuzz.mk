@@ -1,13 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Optional libFuzzer target for the policy parser: `make fuzz` builds
-# tests/fuzz/fuzz_policy with clang (CC, or FUZZ_CC when set) and runs it for
-# FUZZ_SECONDS on a copy of the seed corpus. Never built by all or check.
+# Optional libFuzzer targets for the parsers of hostile input, one per name
+# in FUZZ_TARGETS (tests/fuzz/fuzz_NAME.c, seeds, NAME.dict). Built with
+# clang (CC, or FUZZ_CC when set) and ASan+UBSan, never by all or check:
+#   make fuzz              each target for FUZZ_SECONDS, one after the other
+#   make fuzz-NAME         one target for FUZZ_SECONDS
+#   make fuzz-smoke        each for FUZZ_SMOKE_SECONDS; fails on any finding
+# Each runs on a copy of its seeds (tests/fuzz/run.sh).
+FUZZ_TARGETS = policy
 FUZZ_SECONDS = 300
+FUZZ_SMOKE_SECONDS = 15
 # Extra libFuzzer options, e.g. FUZZ_ARGS=-max_len=70000 or -jobs=4.
 FUZZ_ARGS =
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer
 FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-# The parser and what it calls in the runner library, all instrumented.
+# Each target with what it calls, all instrumented.
 FUZZ_POLICY_SRC = \
 	tests/fuzz/fuzz_policy.c \
 	policy/pol.c \
@@ -17,6 +23,8 @@ FUZZ_POLICY_SRC = \
 	runner/syscalls.c \
 	runner/verdict.c \
 	$(NULL)
+FUZZ_BINS = $(FUZZ_TARGETS:%=tests/fuzz/fuzz_%)
+
 FUZZ_CORPUS = \
 	tests/fuzz/corpus/bad-control.policy \
 	tests/fuzz/corpus/bad-crlf.policy \
@@ -61,16 +69,15 @@ FUZZ_CORPUS = \
 	$(NULL)
 
 EXTRA_DIST += \
+	tests/fuzz/run.sh \
 	tests/fuzz/fuzz_policy.c \
 	tests/fuzz/policy.dict \
 	$(FUZZ_CORPUS) \
 	$(NULL)
-CLEANFILES += tests/fuzz/fuzz_policy
+CLEANFILES += $(FUZZ_BINS)
 
-tests/fuzz/fuzz_policy: $(FUZZ_POLICY_SRC:%=$(srcdir)/%) \
-		$(srcdir)/policy/pol.h $(srcdir)/runner/sbx.h \
-		$(srcdir)/runner/verdict.h config.h
-	$(AM_V_CCLD)cc='$(FUZZ_CC)'; \
+# The compile line every target shares; its sources follow it.
+FUZZ_BUILD = cc='$(FUZZ_CC)'; \
 	if test -z "$$cc"; then \
 		case `$(CC) --version 2>/dev/null` in \
 		*clang*) cc='$(CC)' ;; \
@@ -79,23 +86,48 @@ tests/fuzz/fuzz_policy: $(FUZZ_POLICY_SRC:%=$(srcdir)/%) \
 		esac; \
 	fi; \
 	$(MKDIR_P) tests/fuzz && \
-	$$cc $(DEFS) $(AM_CPPFLAGS) $(CPPFLAGS) $(SECCOMP_CFLAGS) \
-		$(WARN_CFLAGS) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ \
-		$(FUZZ_POLICY_SRC:%=$(srcdir)/%) $(SECCOMP_LIBS)
+	$$cc $(DEFS) $(AM_CPPFLAGS) -I$(srcdir)/smtpd-patch $(CPPFLAGS) \
+		$(SECCOMP_CFLAGS) $(WARN_CFLAGS) $(FUZZ_CFLAGS) $(FUZZ_SAN) \
+		-o $@
 
-# libFuzzer adds what it finds to the first directory: a copy, so the
-# seed corpus stays as shipped. Crashes are saved as tests/fuzz/crash-*.
-fuzz: tests/fuzz/fuzz_policy
-	rm -rf tests/fuzz/run
-	$(MKDIR_P) tests/fuzz/run
-	cp $(FUZZ_CORPUS:%=$(srcdir)/%) tests/fuzz/run/
-	tests/fuzz/fuzz_policy -max_total_time=$(FUZZ_SECONDS) \
-		-dict=$(srcdir)/tests/fuzz/policy.dict \
-		-artifact_prefix=tests/fuzz/ -print_final_stats=1 \
-		$(FUZZ_ARGS) tests/fuzz/run
+tests/fuzz/fuzz_policy: $(FUZZ_POLICY_SRC:%=$(srcdir)/%) \
+		$(srcdir)/policy/pol.h $(srcdir)/runner/sbx.h \
+		$(srcdir)/runner/verdict.h config.h
+	$(AM_V_CCLD)$(FUZZ_BUILD) $(FUZZ_POLICY_SRC:%=$(srcdir)/%) \
+		$(SECCOMP_LIBS)
+
+FUZZ_RUN = FUZZ_ARGS='$(FUZZ_ARGS)' $(SHELL) $(srcdir)/tests/fuzz/run.sh
+
+fuzz-policy: tests/fuzz/fuzz_policy
+	$(FUZZ_RUN) policy $(FUZZ_SECONDS) $(srcdir)/tests/fuzz/policy.dict \
+		$(FUZZ_CORPUS:%=$(srcdir)/%)
+
+# One at a time, whatever -j says: each target wants the whole machine.
+fuzz: $(FUZZ_BINS)
+	@for t in $(FUZZ_TARGETS); do \
+		$(MAKE) $(AM_MAKEFLAGS) fuzz-$$t || exit 1; \
+	done
+
+# A short bounded run of each (CI): every target runs, then any crash,
+# leak, timeout or out-of-memory fails the whole. Logs in tests/fuzz/.
+fuzz-smoke: $(FUZZ_BINS)
+	@failed=; for t in $(FUZZ_TARGETS); do \
+		log=tests/fuzz/smoke-$$t.log; \
+		if $(MAKE) $(AM_MAKEFLAGS) FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) \
+			fuzz-$$t >$$log 2>&1; then \
+			echo "fuzz-smoke: $$t: ok:" \
+				`grep 'DONE' $$log | tail -n 1`; \
+		else \
+			echo "fuzz-smoke: $$t: FAILED (see $$log)"; \
+			tail -n 40 $$log; \
+			failed="$$failed $$t"; \
+		fi; \
+	done; \
+	test -z "$$failed" || { echo "fuzz-smoke: failed:$$failed"; exit 1; }
 
 fuzz-clean:
-	rm -rf tests/fuzz/run tests/fuzz/crash-* tests/fuzz/leak-* \
-		tests/fuzz/timeout-* tests/fuzz/oom-* tests/fuzz/slow-unit-*
+	rm -rf tests/fuzz/run tests/fuzz/run-* tests/fuzz/*crash-* \
+		tests/fuzz/*leak-* tests/fuzz/*timeout-* tests/fuzz/*oom-* \
+		tests/fuzz/*slow-unit-* tests/fuzz/smoke-*.log
 clean-local: fuzz-clean
-.PHONY: fuzz fuzz-clean
+.PHONY: fuzz fuzz-smoke fuzz-clean $(FUZZ_TARGETS:%=fuzz-%)
