@@ -6,7 +6,7 @@
 #   make fuzz-NAME         one target for FUZZ_SECONDS
 #   make fuzz-smoke        each for FUZZ_SMOKE_SECONDS; fails on any finding
 # Each runs on a copy of its seeds (tests/fuzz/run.sh).
-FUZZ_TARGETS = policy
+FUZZ_TARGETS = policy verdict
 FUZZ_SECONDS = 300
 FUZZ_SMOKE_SECONDS = 15
 # Extra libFuzzer options, e.g. FUZZ_ARGS=-max_len=70000 or -jobs=4.
@@ -21,6 +21,11 @@ FUZZ_POLICY_SRC = \
 	runner/error.c \
 	runner/policy.c \
 	runner/syscalls.c \
+	runner/verdict.c \
+	$(NULL)
+FUZZ_VERDICT_SRC = \
+	tests/fuzz/fuzz_verdict.c \
+	runner/error.c \
 	runner/verdict.c \
 	$(NULL)
 FUZZ_BINS = $(FUZZ_TARGETS:%=tests/fuzz/fuzz_%)
@@ -68,11 +73,50 @@ FUZZ_CORPUS = \
 	tests/fuzz/corpus/verdicts-none.policy \
 	$(NULL)
 
+FUZZ_VERDICT_CORPUS = \
+	tests/fuzz/corpus-verdict/c-bad.out \
+	tests/fuzz/corpus-verdict/c-long.out \
+	tests/fuzz/corpus-verdict/c-ok.out \
+	tests/fuzz/corpus-verdict/e-bad.out \
+	tests/fuzz/corpus-verdict/e-codes.out \
+	tests/fuzz/corpus-verdict/e-ok.out \
+	tests/fuzz/corpus-verdict/empty.out \
+	tests/fuzz/corpus-verdict/filter-cr.out \
+	tests/fuzz/corpus-verdict/filter-crlf.out \
+	tests/fuzz/corpus-verdict/filter-empty-lines.out \
+	tests/fuzz/corpus-verdict/filter-no-newline.out \
+	tests/fuzz/corpus-verdict/filter-nul.out \
+	tests/fuzz/corpus-verdict/filter-stop.out \
+	tests/fuzz/corpus-verdict/filter-unusable.out \
+	tests/fuzz/corpus-verdict/h-bad.out \
+	tests/fuzz/corpus-verdict/h-name-76.out \
+	tests/fuzz/corpus-verdict/h-ok.out \
+	tests/fuzz/corpus-verdict/l-lines.out \
+	tests/fuzz/corpus-verdict/p-lines.out \
+	tests/fuzz/corpus-verdict/policy-narrow.out \
+	tests/fuzz/corpus-verdict/policy-no-o.out \
+	tests/fuzz/corpus-verdict/policy-text-all.out \
+	tests/fuzz/corpus-verdict/policy-text-bad.out \
+	tests/fuzz/corpus-verdict/policy-text.out \
+	tests/fuzz/corpus-verdict/r-ok.out \
+	tests/fuzz/corpus-verdict/s-bad.out \
+	tests/fuzz/corpus-verdict/s-name-64.out \
+	tests/fuzz/corpus-verdict/s-ok.out \
+	tests/fuzz/corpus-verdict/s-setvars.out \
+	tests/fuzz/corpus-verdict/terminal-dbye.out \
+	tests/fuzz/corpus-verdict/terminal-o.out \
+	tests/fuzz/corpus-verdict/terminal.out \
+	tests/fuzz/corpus-verdict/u-lines.out \
+	tests/fuzz/corpus-verdict/unknown.out \
+	$(NULL)
 EXTRA_DIST += \
 	tests/fuzz/run.sh \
 	tests/fuzz/fuzz_policy.c \
+	tests/fuzz/fuzz_verdict.c \
 	tests/fuzz/policy.dict \
+	tests/fuzz/verdict.dict \
 	$(FUZZ_CORPUS) \
+	$(FUZZ_VERDICT_CORPUS) \
 	$(NULL)
 CLEANFILES += $(FUZZ_BINS)
 
@@ -96,11 +140,18 @@ tests/fuzz/fuzz_policy: $(FUZZ_POLICY_SRC:%=$(srcdir)/%) \
 	$(AM_V_CCLD)$(FUZZ_BUILD) $(FUZZ_POLICY_SRC:%=$(srcdir)/%) \
 		$(SECCOMP_LIBS)
 
+tests/fuzz/fuzz_verdict: $(FUZZ_VERDICT_SRC:%=$(srcdir)/%) \
+		$(srcdir)/runner/sbx.h $(srcdir)/runner/verdict.h config.h
+	$(AM_V_CCLD)$(FUZZ_BUILD) $(FUZZ_VERDICT_SRC:%=$(srcdir)/%)
+
 FUZZ_RUN = FUZZ_ARGS='$(FUZZ_ARGS)' $(SHELL) $(srcdir)/tests/fuzz/run.sh
 
 fuzz-policy: tests/fuzz/fuzz_policy
 	$(FUZZ_RUN) policy $(FUZZ_SECONDS) $(srcdir)/tests/fuzz/policy.dict \
 		$(FUZZ_CORPUS:%=$(srcdir)/%)
+fuzz-verdict: tests/fuzz/fuzz_verdict
+	$(FUZZ_RUN) verdict $(FUZZ_SECONDS) $(srcdir)/tests/fuzz/verdict.dict \
+		$(FUZZ_VERDICT_CORPUS:%=$(srcdir)/%)
 
 # One at a time, whatever -j says: each target wants the whole machine.
 fuzz: $(FUZZ_BINS)
