@@ -6,7 +6,7 @@
 #   make fuzz-NAME         one target for FUZZ_SECONDS
 #   make fuzz-smoke        each for FUZZ_SMOKE_SECONDS; fails on any finding
 # Each runs on a copy of its seeds (tests/fuzz/run.sh).
-FUZZ_TARGETS = policy verdict
+FUZZ_TARGETS = policy verdict smtpplugins
 FUZZ_SECONDS = 300
 FUZZ_SMOKE_SECONDS = 15
 # Extra libFuzzer options, e.g. FUZZ_ARGS=-max_len=70000 or -jobs=4.
@@ -27,6 +27,11 @@ FUZZ_VERDICT_SRC = \
 	tests/fuzz/fuzz_verdict.c \
 	runner/error.c \
 	runner/verdict.c \
+	$(NULL)
+FUZZ_SMTPPLUGINS_SRC = \
+	tests/fuzz/fuzz_smtpplugins.c \
+	smtpd-patch/spp.c \
+	smtpd-patch/spp-runner.c \
 	$(NULL)
 FUZZ_BINS = $(FUZZ_TARGETS:%=tests/fuzz/fuzz_%)
 
@@ -109,14 +114,31 @@ FUZZ_VERDICT_CORPUS = \
 	tests/fuzz/corpus-verdict/u-lines.out \
 	tests/fuzz/corpus-verdict/unknown.out \
 	$(NULL)
+FUZZ_SMTPPLUGINS_CORPUS = \
+	tests/fuzz/corpus-smtpplugins/brackets.conf \
+	tests/fuzz/corpus-smtpplugins/empty.conf \
+	tests/fuzz/corpus-smtpplugins/lines.conf \
+	tests/fuzz/corpus-smtpplugins/long-name.conf \
+	tests/fuzz/corpus-smtpplugins/nul-splits.conf \
+	tests/fuzz/corpus-smtpplugins/policy-lookup.conf \
+	tests/fuzz/corpus-smtpplugins/sample.conf \
+	tests/fuzz/corpus-smtpplugins/sections.conf \
+	tests/fuzz/corpus-smtpplugins/session-all.conf \
+	tests/fuzz/corpus-smtpplugins/session-auth.conf \
+	tests/fuzz/corpus-smtpplugins/session-repeat.conf \
+	tests/fuzz/corpus-smtpplugins/shell-lines.conf \
+	$(NULL)
 EXTRA_DIST += \
 	tests/fuzz/run.sh \
 	tests/fuzz/fuzz_policy.c \
 	tests/fuzz/fuzz_verdict.c \
+	tests/fuzz/fuzz_smtpplugins.c \
 	tests/fuzz/policy.dict \
 	tests/fuzz/verdict.dict \
+	tests/fuzz/smtpplugins.dict \
 	$(FUZZ_CORPUS) \
 	$(FUZZ_VERDICT_CORPUS) \
+	$(FUZZ_SMTPPLUGINS_CORPUS) \
 	$(NULL)
 CLEANFILES += $(FUZZ_BINS)
 
@@ -144,6 +166,10 @@ tests/fuzz/fuzz_verdict: $(FUZZ_VERDICT_SRC:%=$(srcdir)/%) \
 		$(srcdir)/runner/sbx.h $(srcdir)/runner/verdict.h config.h
 	$(AM_V_CCLD)$(FUZZ_BUILD) $(FUZZ_VERDICT_SRC:%=$(srcdir)/%)
 
+tests/fuzz/fuzz_smtpplugins: $(FUZZ_SMTPPLUGINS_SRC:%=$(srcdir)/%) \
+		$(srcdir)/smtpd-patch/spp.h config.h
+	$(AM_V_CCLD)$(FUZZ_BUILD) $(FUZZ_SMTPPLUGINS_SRC:%=$(srcdir)/%)
+
 FUZZ_RUN = FUZZ_ARGS='$(FUZZ_ARGS)' $(SHELL) $(srcdir)/tests/fuzz/run.sh
 
 fuzz-policy: tests/fuzz/fuzz_policy
@@ -152,6 +178,10 @@ fuzz-policy: tests/fuzz/fuzz_policy
 fuzz-verdict: tests/fuzz/fuzz_verdict
 	$(FUZZ_RUN) verdict $(FUZZ_SECONDS) $(srcdir)/tests/fuzz/verdict.dict \
 		$(FUZZ_VERDICT_CORPUS:%=$(srcdir)/%)
+fuzz-smtpplugins: tests/fuzz/fuzz_smtpplugins
+	$(FUZZ_RUN) smtpplugins $(FUZZ_SECONDS) \
+		$(srcdir)/tests/fuzz/smtpplugins.dict \
+		$(FUZZ_SMTPPLUGINS_CORPUS:%=$(srcdir)/%)
 
 # One at a time, whatever -j says: each target wants the whole machine.
 fuzz: $(FUZZ_BINS)
