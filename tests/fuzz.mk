@@ -6,7 +6,7 @@
 #   make fuzz-NAME         one target for FUZZ_SECONDS
 #   make fuzz-smoke        each for FUZZ_SMOKE_SECONDS; fails on any finding
 # Each runs on a copy of its seeds (tests/fuzz/run.sh).
-FUZZ_TARGETS = policy verdict smtpplugins
+FUZZ_TARGETS = policy verdict smtpplugins sppout
 FUZZ_SECONDS = 300
 FUZZ_SMOKE_SECONDS = 15
 # Extra libFuzzer options, e.g. FUZZ_ARGS=-max_len=70000 or -jobs=4.
@@ -32,6 +32,13 @@ FUZZ_SMTPPLUGINS_SRC = \
 	tests/fuzz/fuzz_smtpplugins.c \
 	smtpd-patch/spp.c \
 	smtpd-patch/spp-runner.c \
+	$(NULL)
+FUZZ_SPPOUT_SRC = \
+	tests/fuzz/fuzz_sppout.c \
+	smtpd-patch/spp.c \
+	smtpd-patch/spp-runner.c \
+	runner/error.c \
+	runner/verdict.c \
 	$(NULL)
 FUZZ_BINS = $(FUZZ_TARGETS:%=tests/fuzz/fuzz_%)
 
@@ -128,17 +135,64 @@ FUZZ_SMTPPLUGINS_CORPUS = \
 	tests/fuzz/corpus-smtpplugins/session-repeat.conf \
 	tests/fuzz/corpus-smtpplugins/shell-lines.conf \
 	$(NULL)
+FUZZ_SPPOUT_CORPUS = \
+	tests/fuzz/corpus-sppout/a-accepts.session \
+	tests/fuzz/corpus-sppout/after-terminal.session \
+	tests/fuzz/corpus-sppout/auth-e.session \
+	tests/fuzz/corpus-sppout/c-helo.session \
+	tests/fuzz/corpus-sppout/c-mail.session \
+	tests/fuzz/corpus-sppout/c-rcpt.session \
+	tests/fuzz/corpus-sppout/counters.session \
+	tests/fuzz/corpus-sppout/crash.session \
+	tests/fuzz/corpus-sppout/crlf.session \
+	tests/fuzz/corpus-sppout/d-drops.session \
+	tests/fuzz/corpus-sppout/e-connect.session \
+	tests/fuzz/corpus-sppout/e-rejects.session \
+	tests/fuzz/corpus-sppout/env.session \
+	tests/fuzz/corpus-sppout/escape.session \
+	tests/fuzz/corpus-sppout/exit-1.session \
+	tests/fuzz/corpus-sppout/exit-127.session \
+	tests/fuzz/corpus-sppout/failure-continue.session \
+	tests/fuzz/corpus-sppout/failure-defer.session \
+	tests/fuzz/corpus-sppout/h-headers.session \
+	tests/fuzz/corpus-sppout/hang.session \
+	tests/fuzz/corpus-sppout/l-multiline.session \
+	tests/fuzz/corpus-sppout/l-pending.session \
+	tests/fuzz/corpus-sppout/ld-refused.session \
+	tests/fuzz/corpus-sppout/n-accepts.session \
+	tests/fuzz/corpus-sppout/narrow-policy.session \
+	tests/fuzz/corpus-sppout/no-newline.session \
+	tests/fuzz/corpus-sppout/no-output.session \
+	tests/fuzz/corpus-sppout/no-stdout.session \
+	tests/fuzz/corpus-sppout/nomem-s.session \
+	tests/fuzz/corpus-sppout/nomem.session \
+	tests/fuzz/corpus-sppout/nul-cr.session \
+	tests/fuzz/corpus-sppout/o-skips.session \
+	tests/fuzz/corpus-sppout/p-prints.session \
+	tests/fuzz/corpus-sppout/policy-error.session \
+	tests/fuzz/corpus-sppout/r-drops.session \
+	tests/fuzz/corpus-sppout/rset-a.session \
+	tests/fuzz/corpus-sppout/say-hostile.session \
+	tests/fuzz/corpus-sppout/say-lm.session \
+	tests/fuzz/corpus-sppout/say-r.session \
+	tests/fuzz/corpus-sppout/transport-fails.session \
+	tests/fuzz/corpus-sppout/unknown-lines.session \
+	$(NULL)
+
 EXTRA_DIST += \
 	tests/fuzz/run.sh \
 	tests/fuzz/fuzz_policy.c \
 	tests/fuzz/fuzz_verdict.c \
 	tests/fuzz/fuzz_smtpplugins.c \
+	tests/fuzz/fuzz_sppout.c \
 	tests/fuzz/policy.dict \
 	tests/fuzz/verdict.dict \
 	tests/fuzz/smtpplugins.dict \
+	tests/fuzz/sppout.dict \
 	$(FUZZ_CORPUS) \
 	$(FUZZ_VERDICT_CORPUS) \
 	$(FUZZ_SMTPPLUGINS_CORPUS) \
+	$(FUZZ_SPPOUT_CORPUS) \
 	$(NULL)
 CLEANFILES += $(FUZZ_BINS)
 
@@ -170,6 +224,11 @@ tests/fuzz/fuzz_smtpplugins: $(FUZZ_SMTPPLUGINS_SRC:%=$(srcdir)/%) \
 		$(srcdir)/smtpd-patch/spp.h config.h
 	$(AM_V_CCLD)$(FUZZ_BUILD) $(FUZZ_SMTPPLUGINS_SRC:%=$(srcdir)/%)
 
+tests/fuzz/fuzz_sppout: $(FUZZ_SPPOUT_SRC:%=$(srcdir)/%) \
+		$(srcdir)/smtpd-patch/spp.h $(srcdir)/runner/sbx.h \
+		$(srcdir)/runner/verdict.h config.h
+	$(AM_V_CCLD)$(FUZZ_BUILD) $(FUZZ_SPPOUT_SRC:%=$(srcdir)/%)
+
 FUZZ_RUN = FUZZ_ARGS='$(FUZZ_ARGS)' $(SHELL) $(srcdir)/tests/fuzz/run.sh
 
 fuzz-policy: tests/fuzz/fuzz_policy
@@ -182,6 +241,9 @@ fuzz-smtpplugins: tests/fuzz/fuzz_smtpplugins
 	$(FUZZ_RUN) smtpplugins $(FUZZ_SECONDS) \
 		$(srcdir)/tests/fuzz/smtpplugins.dict \
 		$(FUZZ_SMTPPLUGINS_CORPUS:%=$(srcdir)/%)
+fuzz-sppout: tests/fuzz/fuzz_sppout
+	$(FUZZ_RUN) sppout $(FUZZ_SECONDS) $(srcdir)/tests/fuzz/sppout.dict \
+		$(FUZZ_SPPOUT_CORPUS:%=$(srcdir)/%)
 
 # One at a time, whatever -j says: each target wants the whole machine.
 fuzz: $(FUZZ_BINS)
