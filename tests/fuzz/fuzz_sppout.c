@@ -128,7 +128,7 @@ struct reply {
 	char *out; /* NULL: no stdout at all */
 	size_t len;
 	char why[160];
-	int raw; /* not what spp-run would relay */
+	int raw; /* lines spp-run would not have relayed */
 };
 
 static void set_why(struct reply *r, const char *s, size_t n)
@@ -177,7 +177,6 @@ static void make_reply(struct reply *r, const char *c, size_t n)
 	unsigned int mode = n ? (unsigned char)c[0] : 0;
 
 	memset(r, 0, sizeof(*r));
-	r->raw = 1;
 	if (n) {
 		c++;
 		n--;
@@ -191,6 +190,7 @@ static void make_reply(struct reply *r, const char *c, size_t n)
 		r->status = (mode & 7) == 0 ? 0 : (mode & 7) == 1 ? 111 : 100;
 		r->out = dup_bytes(c, n);
 		r->len = n;
+		r->raw = 1;
 		break;
 	case 3:
 		r->fail = 1;
@@ -204,16 +204,16 @@ static void make_reply(struct reply *r, const char *c, size_t n)
 		set_why(r, c, n);
 		r->out = dup_bytes(n ? c + 1 : c, n ? n - 1 : 0);
 		r->len = n ? n - 1 : 0;
+		/* the layer reads only what 0, 100 and 111 come with */
+		r->raw = r->status == 0 || r->status == 100 || r->status == 111;
 		break;
 	case 5:
 		set_why(r, c, n);
 		break;
 	case 6:
-		r->raw = 0;
 		filtered(r, c, n, SBX_CMD_ALL, NULL);
 		break;
 	case 7:
-		r->raw = 0;
 		filtered(r, c, n, SBX_CMD_ALL & ~(SBX_CMD_A | SBX_CMD_O),
 			 &setvars);
 		break;
