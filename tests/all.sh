@@ -1,7 +1,8 @@
 #!/bin/sh
 # The project's test command: build with -Werror, make check, make distcheck,
-# then the test suite again under ASan+UBSan (clang) and the unit tests under
-# valgrind. Ends with a "N passed, N failed" line summed over every run.
+# then the test suite again under ASan+UBSan (clang), a short run of each
+# libFuzzer target and the unit tests under valgrind. Ends with a
+# "N passed, N failed" line summed over every run.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${SPP_TEST_DIR:-/tmp/spp-sandbox-tests}
@@ -48,6 +49,8 @@ step "make distcheck" sh -c "cd '$out/gcc' && make -j$jobs distcheck >distcheck.
 if command -v clang >/dev/null 2>&1; then
 	step "clang asan+ubsan build" build "$out/asan" CC=clang CFLAGS="-O1" --enable-sanitizers
 	step "clang asan+ubsan make check" check "$out/asan" ASAN_OPTIONS=detect_leaks=1
+	# About a minute: FUZZ_SMOKE_SECONDS per target, any finding fails.
+	step "clang libFuzzer smoke (make fuzz-smoke)" sh -c "cd '$out/asan' && make fuzz-smoke"
 fi
 if command -v valgrind >/dev/null 2>&1; then
 	CK_FORK=no; export CK_FORK
