@@ -246,6 +246,8 @@ static struct {
 	int drops, bmf_resets;
 	int env_fail;
 	int harness; /* set_addr called by the harness, not by a C line */
+	int allowed; /* qmail-smtpd's global (spp_glue_set_allowed) */
+	struct sbuf sppheaders; /* qmail-smtpd's copy (spp_glue_headers) */
 	char count[24], countall[24], hostsok[4];
 } g;
 
@@ -257,6 +259,7 @@ static struct {
 	unsigned long rcptcount, rcptcountall;
 	char *addr;
 	int addr_changed, drops, bmf_resets;
+	int failed; /* the last run failed: a [connection] one ends it */
 } md;
 
 /* --- glue ---------------------------------------------------------------- */
@@ -308,6 +311,19 @@ int spp_glue_rcpt_allowed(void)
 	size_t n = strlen(g.addr), k = strlen("@example.org");
 
 	return n >= k && strcmp(g.addr + n - k, "@example.org") == 0;
+}
+
+void spp_glue_set_allowed(int allowed)
+{
+	g.allowed = allowed;
+}
+
+int spp_glue_headers(const char *s, size_t len)
+{
+	CHECK(strlen(s) == len);
+	sb_reset(&g.sppheaders);
+	sb_add(&g.sppheaders, s, len);
+	return 0;
 }
 
 void spp_glue_bmf_reset(void)
@@ -416,6 +432,7 @@ static void md_call(int ev, size_t plugin)
 static int md_nomem(void)
 {
 	sb_adds(&md.out, NOMEM);
+	md.failed = 1;
 	return SPP_REJECT;
 }
 
@@ -513,6 +530,7 @@ static int md_run(int ev, size_t plugin, const char *addrenv)
 	if (r->fail || !r->out ||
 	    (r->status != 0 && r->status != 100 && r->status != 111)) {
 		sb_adds(&md.out, RUNNER_FAILED);
+		md.failed = 1;
 		return SPP_REJECT;
 	}
 	while (p < r->len) {
@@ -528,6 +546,9 @@ static int md_run(int ev, size_t plugin, const char *addrenv)
 		if (!l || memchr(line, '\0', l) || memchr(line, '\r', l))
 			continue;
 		d = md_line(line, l, addrenv);
+		/* 100 and 111 come with the failure verdict, if any */
+		if (d == SPP_REJECT && r->status != 0)
+			md.failed = 1;
 		if (d != NO_DECISION)
 			return d;
 	}
@@ -536,6 +557,7 @@ static int md_run(int ev, size_t plugin, const char *addrenv)
 
 static int md_section(int ev, const char *addrenv)
 {
+	md.failed = 0;
 	if (!md.run)
 		return SPP_CONTINUE;
 	if (addrenv && g.env_fail)
@@ -581,7 +603,11 @@ static int md_op(char op, int *allowed)
 
 	switch (op) {
 	case 'c':
-		return md_section(EV_CONNECT, NULL);
+		r = md_section(EV_CONNECT, NULL);
+		/* a failure at connection ends the session */
+		if (r == SPP_REJECT && md.failed)
+			md.drops++;
+		return r;
 	case 'h':
 		return g.env_fail ? md_nomem() : md_section(EV_HELO, NULL);
 	case 'm':
@@ -749,8 +775,9 @@ static int step(char op)
 		break;
 	case 'r':
 	case 'f':
-		allowed = spp_glue_rcpt_allowed();
-		result = spp_rcpt(&allowed);
+		g.allowed = allowed = spp_glue_rcpt_allowed();
+		result = spp_rcpt(allowed);
+		allowed = g.allowed;
 		CHECK(allowed == want_allowed);
 		break;
 	case 'd':
@@ -769,6 +796,7 @@ static int step(char op)
 	CHECK(strcmp(g.addr, md.addr) == 0);
 	check_client(&g.out, result, g.drops > 0);
 	check_headers(spp_headers());
+	CHECK(sb_eq(&g.sppheaders, spp_headers()));
 	if ((op == 'r' || op == 'f') && result != SPP_REJECT) {
 		char n[24];
 
@@ -779,7 +807,7 @@ static int step(char op)
 		CHECK(strcmp(g.hostsok, allowed ? "1" : "0") == 0);
 		/* qmail-smtpd takes the recipient */
 		if (result == SPP_SKIP || allowed) {
-			spp_rcpt_accepted();
+			CHECK(spp_rcpt_accepted() == SPP_CONTINUE);
 			md.rcptcount++;
 		}
 	}
@@ -884,6 +912,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(in.replies);
 	free(in.calls);
 	sb_free(&g.out);
+	sb_free(&g.sppheaders);
 	sb_free(&md.out);
 	sb_free(&md.headers);
 	sb_free(&md.err_mail);
