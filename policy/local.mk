@@ -1,17 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The policy file parser (pol_*), linked into the programs that read
-# policies and into tests/test_policy.
-noinst_LIBRARIES += policy/libpol.a
-policy_libpol_a_SOURCES = \
-	policy/pol.h \
-	policy/pol.c \
-	policy/units.c \
-	policy/learned.c \
-	$(NULL)
+# The policy language: a library (pol_*, public header policy/include/pol.h)
+# that sees only the sandbox library's public header and the verdict
+# protocol, and the program spp-policy(1). The format is spp-policy(5).
+POL_CPPFLAGS = $(SBX_CPPFLAGS) -I$(srcdir)/policy/include
 
-# spp-policy(1): check policy files and show the effective policy. The
-# format is described in spp-policy(5).
+noinst_LIBRARIES += policy/lib/libpol.a
+policy_lib_libpol_a_SOURCES = \
+	policy/include/pol.h \
+	policy/lib/pol.c \
+	policy/lib/units.c \
+	policy/lib/learned.c \
+	$(NULL)
+policy_lib_libpol_a_CPPFLAGS = $(POL_CPPFLAGS)
+
 bin_PROGRAMS += spp-policy
-spp_policy_SOURCES = policy/spp-policy.c
-spp_policy_LDADD = policy/libpol.a runner/libsbx.a $(RUN_LIBS)
-dist_man_MANS += policy/spp-policy.1 policy/spp-policy.5
+spp_policy_SOURCES = policy/spp-policy/spp-policy.c
+spp_policy_CPPFLAGS = $(POL_CPPFLAGS)
+spp_policy_LDADD = policy/lib/libpol.a $(SBX_ARCHIVES) $(RUN_LIBS)
+dist_man_MANS += policy/spp-policy/spp-policy.1 policy/spp-policy/spp-policy.5

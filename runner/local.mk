@@ -1,41 +1,71 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-noinst_LIBRARIES += runner/libsbx.a
-runner_libsbx_a_SOURCES = \
-	runner/sbx.h \
-	runner/verdict.h \
-	runner/verdict.c \
-	runner/error.c \
-	runner/policy.c \
-	runner/syscalls.c \
-	runner/internal.h \
-	runner/filter.c \
-	runner/ns.c \
-	runner/mount.c \
-	runner/resolve.c \
-	runner/replace.c \
-	runner/cgroup.c \
-	runner/caps.c \
-	runner/spawn.c \
-	runner/collect.c \
-	runner/result.c \
-	runner/env.c \
-	runner/netguard.c \
-	runner/observe.c \
-	$(NULL)
-runner_libsbx_a_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS)
+# The runner, in three layers, each compiled with only the include paths
+# of the layers below it (so a wrong #include fails the build):
+#   runner/proto    the qmail-spp verdict protocol (libc only)
+#   runner/lib      the sandbox library, public header runner/include/sbx.h
+#   runner/spp-run  the program: a thin main over its command line module
+PROTO_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/runner/proto
+SBX_CPPFLAGS = $(PROTO_CPPFLAGS) -I$(srcdir)/runner/include
 
-SBX_LIBS = runner/libsbx.a $(SECCOMP_LIBS) $(CAP_LIBS)
+noinst_LIBRARIES += runner/proto/libverdict.a
+runner_proto_libverdict_a_SOURCES = \
+	runner/proto/verdict.h \
+	runner/proto/verdict.c \
+	$(NULL)
+
+noinst_LIBRARIES += runner/lib/libsbx.a
+runner_lib_libsbx_a_SOURCES = \
+	runner/include/sbx.h \
+	runner/lib/internal.h \
+	runner/lib/error.c \
+	runner/lib/defaults.c \
+	runner/lib/syscalls.c \
+	runner/lib/filter.c \
+	runner/lib/ns.c \
+	runner/lib/mount.c \
+	runner/lib/resolve.c \
+	runner/lib/replace.c \
+	runner/lib/cgroup.c \
+	runner/lib/caps.c \
+	runner/lib/spawn.c \
+	runner/lib/collect.c \
+	runner/lib/result.c \
+	runner/lib/env.c \
+	runner/lib/netguard.c \
+	runner/lib/observe.c \
+	$(NULL)
+runner_lib_libsbx_a_CPPFLAGS = $(SBX_CPPFLAGS)
+runner_lib_libsbx_a_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS)
+
+SBX_ARCHIVES = runner/lib/libsbx.a runner/proto/libverdict.a
+SBX_LIBS = $(SBX_ARCHIVES) $(SECCOMP_LIBS) $(CAP_LIBS)
 
 bin_PROGRAMS += spp-run
-dist_man_MANS += runner/spp-run.8
-spp_run_SOURCES = runner/spp-run.c runner/cli.c runner/cli.h
-nodist_spp_run_SOURCES = runner/default-filter.c
-spp_run_LDADD = policy/libpol.a runner/libsbx.a $(RUN_LIBS)
+dist_man_MANS += runner/spp-run/spp-run.8
+spp_run_SOURCES = \
+	runner/spp-run/spp-run.c \
+	runner/spp-run/cli.c \
+	runner/spp-run/cli.h \
+	$(NULL)
+spp_run_CPPFLAGS = $(POL_CPPFLAGS)
+# libseccomp and libcap linked statically where possible (RUN_LIBS).
+spp_run_LDADD = policy/lib/libpol.a $(SBX_DEFAULT_FILTER) $(SBX_ARCHIVES) \
+	$(RUN_LIBS)
+spp_run_LDFLAGS = $(AM_LDFLAGS) $(DEFAULT_FILTER_LINK)
 
-# The default policy's seccomp filter, compiled at build time.
-noinst_PROGRAMS += runner/gen-filter
-runner_gen_filter_SOURCES = runner/gen-filter.c
-runner_gen_filter_LDADD = $(SBX_LIBS)
-runner/default-filter.c: runner/gen-filter$(EXEEXT)
-	$(AM_V_GEN)runner/gen-filter$(EXEEXT) > $@.tmp && mv $@.tmp $@
-CLEANFILES += runner/default-filter.c
+# The default policy's seccomp filter, compiled at build time; the library
+# uses it (a weak symbol) when the program links it in, which needs
+# SBX_DEFAULT_FILTER: a weak reference alone pulls nothing from an archive.
+noinst_PROGRAMS += runner/lib/gen-filter
+runner_lib_gen_filter_SOURCES = runner/lib/gen-filter.c
+runner_lib_gen_filter_CPPFLAGS = $(SBX_CPPFLAGS)
+runner_lib_gen_filter_LDADD = $(SBX_LIBS)
+runner/lib/default-filter.c: runner/lib/gen-filter$(EXEEXT)
+	$(AM_V_GEN)runner/lib/gen-filter$(EXEEXT) > $@.tmp && mv $@.tmp $@
+CLEANFILES += runner/lib/default-filter.c
+noinst_LIBRARIES += runner/lib/libdefault-filter.a
+nodist_runner_lib_libdefault_filter_a_SOURCES = runner/lib/default-filter.c
+runner_lib_libdefault_filter_a_CPPFLAGS = $(SBX_CPPFLAGS) \
+	-I$(srcdir)/runner/lib
+SBX_DEFAULT_FILTER = runner/lib/libdefault-filter.a
+DEFAULT_FILTER_LINK = -Wl,--require-defined=sbx_default_filter

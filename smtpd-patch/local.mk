@@ -1,39 +1,48 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The hook layer (spp_*: spp.c, spp-runner.c), linked into spp-session and
-# tests/test_spp; qmail-smtpd gets the same files through the netqmail patch.
-noinst_LIBRARIES += smtpd-patch/libspp.a
-smtpd_patch_libspp_a_SOURCES = \
-	smtpd-patch/spp.h \
-	smtpd-patch/spp.c \
-	smtpd-patch/spp-runner.c \
+# The hook layer and its programs:
+#   smtpd-patch/hook         qmail-spp's entry points (spp_*), compiled into
+#                            qmail-smtpd: sees its own header only, links
+#                            nothing of spp-sandbox (it execs spp-run)
+#   smtpd-patch/glue         the hook layer's calls into a qmail tree
+#   smtpd-patch/dropin       the two-file drop-in made from hook and glue
+#   smtpd-patch/spp-session  spp-session(1): a session without qmail
+#   smtpd-patch/spp-migrate  spp-migrate(1): an installation's plugins
+HOOK_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/smtpd-patch/hook
+
+noinst_LIBRARIES += smtpd-patch/hook/libspp.a
+smtpd_patch_hook_libspp_a_SOURCES = \
+	smtpd-patch/hook/spp.h \
+	smtpd-patch/hook/spp.c \
+	smtpd-patch/hook/exec-spp-run.c \
 	$(NULL)
-smtpd_patch_libspp_a_CPPFLAGS = $(AM_CPPFLAGS) \
+smtpd_patch_hook_libspp_a_CPPFLAGS = $(HOOK_CPPFLAGS) \
 	-DSPP_RUN_PATH='"$(bindir)/spp-run"'
 
 bin_PROGRAMS += spp-session
-spp_session_SOURCES = smtpd-patch/spp-session.c smtpd-patch/spp-compare.c \
-	smtpd-patch/spp-compare.h
-spp_session_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/smtpd-patch
-spp_session_LDADD = smtpd-patch/libspp.a
+spp_session_SOURCES = \
+	smtpd-patch/spp-session/spp-session.c \
+	smtpd-patch/spp-session/spp-compare.c \
+	smtpd-patch/spp-session/spp-compare.h \
+	$(NULL)
+spp_session_CPPFLAGS = $(HOOK_CPPFLAGS)
+spp_session_LDADD = smtpd-patch/hook/libspp.a
 
-# spp-migrate: what an installation's plugin lines become (the layer's own
-# reading of control/smtpplugins), starting policies for review.
 bin_PROGRAMS += spp-migrate
-spp_migrate_SOURCES = smtpd-patch/spp-migrate.c
-spp_migrate_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/smtpd-patch
-spp_migrate_LDADD = smtpd-patch/libspp.a policy/libpol.a runner/libsbx.a \
-	$(RUN_LIBS)
+spp_migrate_SOURCES = smtpd-patch/spp-migrate/spp-migrate.c
+spp_migrate_CPPFLAGS = $(HOOK_CPPFLAGS) $(POL_CPPFLAGS)
+spp_migrate_LDADD = smtpd-patch/hook/libspp.a policy/lib/libpol.a \
+	$(SBX_ARCHIVES) $(RUN_LIBS)
 
 dist_man_MANS += \
-	smtpd-patch/spp-session.1 \
-	smtpd-patch/spp-migrate.1 \
+	smtpd-patch/spp-session/spp-session.1 \
+	smtpd-patch/spp-migrate/spp-migrate.1 \
 	smtpd-patch/qmail-spp-sandbox.8 \
 	$(NULL)
 # Copied into a netqmail-1.06 tree, never built here.
 EXTRA_DIST += \
 	smtpd-patch/README.md \
 	smtpd-patch/netqmail-1.06-spp-sandbox.patch \
-	smtpd-patch/spp-qmail.c \
+	smtpd-patch/glue/spp-qmail.c \
 	$(NULL)
 
 # The drop-in for the qmail trees that carry qmail-spp: qmail-spp.c and
@@ -41,17 +50,17 @@ EXTRA_DIST += \
 # the patches and the layer's sources for admins who build qmail-smtpd.
 DROPIN = smtpd-patch/dropin/qmail-spp.c smtpd-patch/dropin/qmail-spp.h
 DROPIN_DEPS = \
-	$(srcdir)/smtpd-patch/make-dropin.sh \
-	$(srcdir)/smtpd-patch/spp.h \
-	$(srcdir)/smtpd-patch/spp.c \
-	$(srcdir)/smtpd-patch/spp-runner.c \
-	$(srcdir)/smtpd-patch/spp-qmail.c \
+	$(srcdir)/smtpd-patch/dropin/make-dropin.sh \
+	$(srcdir)/smtpd-patch/hook/spp.h \
+	$(srcdir)/smtpd-patch/hook/spp.c \
+	$(srcdir)/smtpd-patch/hook/exec-spp-run.c \
+	$(srcdir)/smtpd-patch/glue/spp-qmail.c \
 	$(NULL)
 smtpd-patch/dropin/qmail-spp.c: $(DROPIN_DEPS)
-	$(AM_V_GEN)$(SHELL) $(srcdir)/smtpd-patch/make-dropin.sh \
+	$(AM_V_GEN)$(SHELL) $(srcdir)/smtpd-patch/dropin/make-dropin.sh \
 		$(srcdir)/smtpd-patch smtpd-patch/dropin '$(bindir)/spp-run'
 smtpd-patch/dropin/qmail-spp.h: smtpd-patch/dropin/qmail-spp.c
 qmaildir = $(pkgdatadir)/qmail
 nodist_qmail_DATA = $(DROPIN)
 CLEANFILES += $(DROPIN)
-EXTRA_DIST += smtpd-patch/make-dropin.sh
+EXTRA_DIST += smtpd-patch/dropin/make-dropin.sh

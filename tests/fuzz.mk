@@ -16,29 +16,29 @@ FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 # Each target with what it calls, all instrumented.
 FUZZ_POLICY_SRC = \
 	tests/fuzz/fuzz_policy.c \
-	policy/pol.c \
-	policy/units.c \
-	runner/error.c \
-	runner/policy.c \
-	runner/syscalls.c \
-	runner/verdict.c \
+	policy/lib/pol.c \
+	policy/lib/units.c \
+	runner/lib/error.c \
+	runner/lib/defaults.c \
+	runner/lib/syscalls.c \
+	runner/proto/verdict.c \
 	$(NULL)
 FUZZ_VERDICT_SRC = \
 	tests/fuzz/fuzz_verdict.c \
-	runner/error.c \
-	runner/verdict.c \
+	runner/lib/error.c \
+	runner/proto/verdict.c \
 	$(NULL)
 FUZZ_SMTPPLUGINS_SRC = \
 	tests/fuzz/fuzz_smtpplugins.c \
-	smtpd-patch/spp.c \
-	smtpd-patch/spp-runner.c \
+	smtpd-patch/hook/spp.c \
+	smtpd-patch/hook/exec-spp-run.c \
 	$(NULL)
 FUZZ_SPPOUT_SRC = \
 	tests/fuzz/fuzz_sppout.c \
-	smtpd-patch/spp.c \
-	smtpd-patch/spp-runner.c \
-	runner/error.c \
-	runner/verdict.c \
+	smtpd-patch/hook/spp.c \
+	smtpd-patch/hook/exec-spp-run.c \
+	runner/lib/error.c \
+	runner/proto/verdict.c \
 	$(NULL)
 FUZZ_BINS = $(FUZZ_TARGETS:%=tests/fuzz/fuzz_%)
 
@@ -206,27 +206,27 @@ FUZZ_BUILD = cc='$(FUZZ_CC)'; \
 		esac; \
 	fi; \
 	$(MKDIR_P) tests/fuzz && \
-	$$cc $(DEFS) $(AM_CPPFLAGS) -I$(srcdir)/smtpd-patch $(CPPFLAGS) \
+	$$cc $(DEFS) $(POL_CPPFLAGS) -I$(srcdir)/smtpd-patch/hook $(CPPFLAGS) \
 		$(SECCOMP_CFLAGS) $(WARN_CFLAGS) $(FUZZ_CFLAGS) $(FUZZ_SAN) \
 		-o $@
 
 tests/fuzz/fuzz_policy: $(FUZZ_POLICY_SRC:%=$(srcdir)/%) \
-		$(srcdir)/policy/pol.h $(srcdir)/runner/sbx.h \
-		$(srcdir)/runner/verdict.h config.h
+		$(srcdir)/policy/include/pol.h $(srcdir)/runner/include/sbx.h \
+		$(srcdir)/runner/proto/verdict.h config.h
 	$(AM_V_CCLD)$(FUZZ_BUILD) $(FUZZ_POLICY_SRC:%=$(srcdir)/%) \
 		$(SECCOMP_LIBS)
 
 tests/fuzz/fuzz_verdict: $(FUZZ_VERDICT_SRC:%=$(srcdir)/%) \
-		$(srcdir)/runner/sbx.h $(srcdir)/runner/verdict.h config.h
+		$(srcdir)/runner/include/sbx.h $(srcdir)/runner/proto/verdict.h config.h
 	$(AM_V_CCLD)$(FUZZ_BUILD) $(FUZZ_VERDICT_SRC:%=$(srcdir)/%)
 
 tests/fuzz/fuzz_smtpplugins: $(FUZZ_SMTPPLUGINS_SRC:%=$(srcdir)/%) \
-		$(srcdir)/smtpd-patch/spp.h config.h
+		$(srcdir)/smtpd-patch/hook/spp.h config.h
 	$(AM_V_CCLD)$(FUZZ_BUILD) $(FUZZ_SMTPPLUGINS_SRC:%=$(srcdir)/%)
 
 tests/fuzz/fuzz_sppout: $(FUZZ_SPPOUT_SRC:%=$(srcdir)/%) \
-		$(srcdir)/smtpd-patch/spp.h $(srcdir)/runner/sbx.h \
-		$(srcdir)/runner/verdict.h config.h
+		$(srcdir)/smtpd-patch/hook/spp.h $(srcdir)/runner/include/sbx.h \
+		$(srcdir)/runner/proto/verdict.h config.h
 	$(AM_V_CCLD)$(FUZZ_BUILD) $(FUZZ_SPPOUT_SRC:%=$(srcdir)/%)
 
 FUZZ_RUN = FUZZ_ARGS='$(FUZZ_ARGS)' $(SHELL) $(srcdir)/tests/fuzz/run.sh

@@ -6,8 +6,9 @@ if HAVE_CHECK
 check_PROGRAMS += tests/test_policy
 TESTS += tests/test_policy
 tests_test_policy_SOURCES = tests/test_policy.c
+tests_test_policy_CPPFLAGS = $(POL_CPPFLAGS)
 tests_test_policy_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_policy_LDADD = policy/libpol.a $(SBX_LIBS) $(CHECK_LIBS)
+tests_test_policy_LDADD = policy/lib/libpol.a $(SBX_LIBS) $(CHECK_LIBS)
 endif
 
 EXTRA_DIST += \

@@ -5,10 +5,10 @@ if HAVE_CHECK
 check_PROGRAMS += tests/test_spp
 TESTS += tests/test_spp
 tests_test_spp_SOURCES = tests/test_spp.c
-tests_test_spp_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/smtpd-patch \
+tests_test_spp_CPPFLAGS = $(HOOK_CPPFLAGS) \
 	-DSPP_RUN_PATH='"$(bindir)/spp-run"'
 tests_test_spp_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_spp_LDADD = smtpd-patch/libspp.a $(CHECK_LIBS)
+tests_test_spp_LDADD = smtpd-patch/hook/libspp.a $(CHECK_LIBS)
 endif
 
 TESTS += tests/spp-session.test

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "pol.h"
+#include "verdict.h"
 
 /* ---- helpers ---- */
 
@@ -630,7 +631,7 @@ START_TEST(test_pol_parse_buf_fields)
 	ck_assert_uint_eq(p.uid, 1001);
 	ck_assert_uint_eq(p.gid, 1002);
 	ck_assert_int_eq(p.sysdefault, SBX_SYS_EPERM);
-	ck_assert_uint_eq(p.verdicts, SBX_CMD_E | SBX_CMD_A);
+	ck_assert_uint_eq(p.verdicts, SPP_CMD_E | SPP_CMD_A);
 	ck_assert_int_eq(p.fail, SBX_FAIL_REJECT);
 	ck_assert_uint_eq(p.npaths, 2);
 	ck_assert_str_eq(p.paths[0].path, "/data");

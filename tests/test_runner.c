@@ -20,6 +20,7 @@
 
 #include "internal.h"
 #include "sbx.h"
+#include "verdict.h"
 
 #define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -333,10 +334,10 @@ START_TEST(test_sbx_policy_default_verdicts_fail)
 	struct sbx_policy p;
 
 	ck_assert_int_eq(sbx_policy_default(&p, &err), 0);
-	ck_assert_uint_eq(p.verdicts, SBX_CMD_DEFAULT);
+	ck_assert_uint_eq(p.verdicts, SPP_CMD_DEFAULT);
 	/* least privilege: nothing that makes qmail-smtpd accept more */
-	ck_assert_uint_eq(p.verdicts & (SBX_CMD_A | SBX_CMD_O), 0);
-	ck_assert_uint_eq(p.verdicts | SBX_CMD_A | SBX_CMD_O, SBX_CMD_ALL);
+	ck_assert_uint_eq(p.verdicts & (SPP_CMD_A | SPP_CMD_O), 0);
+	ck_assert_uint_eq(p.verdicts | SPP_CMD_A | SPP_CMD_O, SPP_CMD_ALL);
 	ck_assert_uint_eq(p.setvars.n, 0);
 	ck_assert_int_eq(p.fail, SBX_FAIL_DEFER);
 	ck_assert_ptr_null(p.fail_text);
@@ -1506,7 +1507,7 @@ static void ch_limits(struct sbx_policy *p)
 	p->timeout_ms = 1;
 	p->memory = 1;
 	p->uid = 1;
-	p->verdicts = SBX_CMD_N;
+	p->verdicts = SPP_CMD_N;
 	p->fail = SBX_FAIL_REJECT;
 }
 

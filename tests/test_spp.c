@@ -322,7 +322,7 @@ static void setup(void)
 static void teardown(void)
 {
 	spp_done();
-	spp_transport = spp_runner_run;
+	spp_transport = spp_exec_run;
 	if (chdir(top) == 0)
 		nftw(home, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -1549,7 +1549,7 @@ START_TEST(test_spp_done_forgets)
 }
 END_TEST
 
-/* --- spp_runner_run: the real transport, with a fake spp-run script ------ */
+/* --- spp_exec_run: the real transport, with a fake spp-run script ------ */
 
 /* The fake prints its arguments, FOO, where its stdin comes from and
  * whether descriptor 37 (held open by the test) reached it; then does
@@ -1586,10 +1586,10 @@ static int run_fake(const char *plugin, int shell, const char *policy,
 				   policy, envp,   0,	   NULL };
 
 	snprintf(path, sizeof(path), "%s/fake-spp-run", home);
-	return spp_runner_run(&req, rep);
+	return spp_exec_run(&req, rep);
 }
 
-START_TEST(test_spp_runner_run_argv_env_fds)
+START_TEST(test_spp_exec_run_argv_env_fds)
 {
 	struct spp_run_reply rep;
 	int p[2];
@@ -1614,7 +1614,7 @@ START_TEST(test_spp_runner_run_argv_env_fds)
 }
 END_TEST
 
-START_TEST(test_spp_runner_run_shell_line)
+START_TEST(test_spp_exec_run_shell_line)
 {
 	struct spp_run_reply rep;
 
@@ -1627,7 +1627,7 @@ START_TEST(test_spp_runner_run_shell_line)
 }
 END_TEST
 
-START_TEST(test_spp_runner_run_stderr_inherited)
+START_TEST(test_spp_exec_run_stderr_inherited)
 {
 	struct spp_run_reply rep;
 	char buf[256] = "";
@@ -1649,7 +1649,7 @@ START_TEST(test_spp_runner_run_stderr_inherited)
 }
 END_TEST
 
-START_TEST(test_spp_runner_run_exit_status)
+START_TEST(test_spp_exec_run_exit_status)
 {
 	struct spp_run_reply rep;
 
@@ -1661,7 +1661,7 @@ START_TEST(test_spp_runner_run_exit_status)
 }
 END_TEST
 
-START_TEST(test_spp_runner_run_killed)
+START_TEST(test_spp_exec_run_killed)
 {
 	struct spp_run_reply rep;
 
@@ -1672,7 +1672,7 @@ START_TEST(test_spp_runner_run_killed)
 }
 END_TEST
 
-START_TEST(test_spp_runner_run_too_much_output)
+START_TEST(test_spp_exec_run_too_much_output)
 {
 	struct spp_run_reply rep;
 
@@ -1683,7 +1683,7 @@ START_TEST(test_spp_runner_run_too_much_output)
 }
 END_TEST
 
-START_TEST(test_spp_runner_run_cannot_exec)
+START_TEST(test_spp_exec_run_cannot_exec)
 {
 	struct spp_run_reply rep;
 	char *envp[] = { NULL };
@@ -1696,7 +1696,7 @@ START_TEST(test_spp_runner_run_cannot_exec)
 				   0,
 				   NULL };
 
-	ck_assert_int_eq(spp_runner_run(&req, &rep), 0);
+	ck_assert_int_eq(spp_exec_run(&req, &rep), 0);
 	ck_assert_int_eq(rep.status, 127);
 	ck_assert_str_eq(rep.out, "");
 	ck_assert_ptr_nonnull(strstr(rep.why, "cannot execute"));
@@ -1717,7 +1717,7 @@ static int count_fds(void)
 }
 
 /* Whatever spp-run does, no descriptor and no child is left behind. */
-START_TEST(test_spp_runner_run_no_leak)
+START_TEST(test_spp_exec_run_no_leak)
 {
 	static const char *const how[] = { "plugins/x", "exit111", "crash",
 					   "big" };
@@ -1741,9 +1741,9 @@ END_TEST
 
 /* The layer over the real transport: a failed exec of spp-run fails the
  * command closed. */
-START_TEST(test_spp_runner_run_layer_fails_closed)
+START_TEST(test_spp_exec_run_layer_fails_closed)
 {
-	spp_transport = spp_runner_run;
+	spp_transport = spp_exec_run;
 	setenv("SPPRUN", "/nonexistent/spp-run", 1);
 	conf("[mail]\nplugins/m\n");
 	ck_assert_int_eq(mail("a@b"), SPP_REJECT);
@@ -1843,16 +1843,16 @@ static Suite *spp_suite(void)
 	tcase_add_test(tc, test_spp_done_forgets);
 	suite_add_tcase(s, tc);
 
-	tc = tcase("spp_runner_run");
-	tcase_add_test(tc, test_spp_runner_run_argv_env_fds);
-	tcase_add_test(tc, test_spp_runner_run_shell_line);
-	tcase_add_test(tc, test_spp_runner_run_stderr_inherited);
-	tcase_add_test(tc, test_spp_runner_run_exit_status);
-	tcase_add_test(tc, test_spp_runner_run_killed);
-	tcase_add_test(tc, test_spp_runner_run_too_much_output);
-	tcase_add_test(tc, test_spp_runner_run_cannot_exec);
-	tcase_add_test(tc, test_spp_runner_run_no_leak);
-	tcase_add_test(tc, test_spp_runner_run_layer_fails_closed);
+	tc = tcase("spp_exec_run");
+	tcase_add_test(tc, test_spp_exec_run_argv_env_fds);
+	tcase_add_test(tc, test_spp_exec_run_shell_line);
+	tcase_add_test(tc, test_spp_exec_run_stderr_inherited);
+	tcase_add_test(tc, test_spp_exec_run_exit_status);
+	tcase_add_test(tc, test_spp_exec_run_killed);
+	tcase_add_test(tc, test_spp_exec_run_too_much_output);
+	tcase_add_test(tc, test_spp_exec_run_cannot_exec);
+	tcase_add_test(tc, test_spp_exec_run_no_leak);
+	tcase_add_test(tc, test_spp_exec_run_layer_fails_closed);
 	suite_add_tcase(s, tc);
 
 	return s;

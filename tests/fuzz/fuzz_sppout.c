@@ -40,7 +40,7 @@ extern char **environ;
  *   3 the transport fails (why: the rest)
  *   4 exit with the code of the next byte, stdout the rest after it
  *   5 exit 0 without stdout (why: the rest)
- *   6 the rest through sbx_verdict_filter(), all verdicts: what spp-run
+ *   6 the rest through spp_verdict_filter(), all verdicts: what spp-run
  *     relays, its E451 when the verdict was lost (exit 111)
  *   7 the same with a narrower policy (no A, no O; setvars RELAYCLIENT) */
 #define SEP "\n%%\n"
@@ -156,11 +156,12 @@ static char *dup_bytes(const char *s, size_t n)
 static void filtered(struct reply *r, const char *s, size_t n,
 		     unsigned int cmds, const struct sbx_strv *setvars)
 {
-	struct sbx_error err = { 0, "" };
-	int term = sbx_verdict_filter(s, n, cmds, setvars, &r->out, &r->len,
-				      NULL, NULL, &err);
+	int term = spp_verdict_filter(s, n, cmds,
+				      setvars ? (const char *const *)setvars->v :
+						NULL,
+				      &r->out, &r->len, NULL, NULL);
 
-	if (term == SBX_VERDICT_UNUSABLE) {
+	if (term == SPP_VERDICT_UNUSABLE) {
 		r->status = 111;
 		r->out = dup_bytes(FAIL_LINE "\n", strlen(FAIL_LINE) + 1);
 		r->len = strlen(r->out);
@@ -172,7 +173,7 @@ static void filtered(struct reply *r, const char *s, size_t n,
 static void make_reply(struct reply *r, const char *c, size_t n)
 {
 	static char relay[] = "RELAYCLIENT";
-	static char *names[] = { relay };
+	static char *names[] = { relay, NULL };
 	static const struct sbx_strv setvars = { names, 1 };
 	unsigned int mode = n ? (unsigned char)c[0] : 0;
 
@@ -211,10 +212,10 @@ static void make_reply(struct reply *r, const char *c, size_t n)
 		set_why(r, c, n);
 		break;
 	case 6:
-		filtered(r, c, n, SBX_CMD_ALL, NULL);
+		filtered(r, c, n, SPP_CMD_ALL, NULL);
 		break;
 	case 7:
-		filtered(r, c, n, SBX_CMD_ALL & ~(SBX_CMD_A | SBX_CMD_O),
+		filtered(r, c, n, SPP_CMD_ALL & ~(SPP_CMD_A | SPP_CMD_O),
 			 &setvars);
 		break;
 	}
@@ -297,7 +298,7 @@ int spp_glue_set_addr(const char *a)
 	if (!g.harness && !in.raw_seen) {
 		CHECK(strlen(a) < sizeof(line) - 1);
 		snprintf(line, sizeof(line), "C%s", a);
-		CHECK(sbx_verdict_check(line, strlen(line), SBX_CMD_C, NULL,
+		CHECK(spp_verdict_check(line, strlen(line), SPP_CMD_C, NULL,
 					&cmd, &why) == 0);
 	}
 	free(g.addr);
@@ -686,7 +687,7 @@ static void check_headers(const char *h)
 	CHECK(h && sb_eq(&md.headers, h));
 	while (*p) {
 		const char *nl = strchr(p, '\n');
-		char line[SBX_VERDICT_LINE_MAX + 2];
+		char line[SPP_VERDICT_LINE_MAX + 2];
 		unsigned int cmd;
 		const char *why;
 		size_t n;
@@ -698,7 +699,7 @@ static void check_headers(const char *h)
 			CHECK(n < sizeof(line) - 1);
 			line[0] = 'H';
 			memcpy(line + 1, p, n);
-			CHECK(sbx_verdict_check(line, n + 1, SBX_CMD_H, NULL,
+			CHECK(spp_verdict_check(line, n + 1, SPP_CMD_H, NULL,
 						&cmd, &why) == 0);
 		}
 		p = nl + 1;

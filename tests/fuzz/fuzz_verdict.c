@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target for the verdict validator (runner/verdict.c): a plugin's
- * stdout through sbx_verdict_filter(), checked against a line-by-line model
+ * stdout through spp_verdict_filter(), checked against a line-by-line model
  * and the protocol's rules; allowlists come from the input's first bytes. */
 #include <errno.h>
 #include <stddef.h>
@@ -22,13 +22,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 	} while (0)
 
 #define TERMINAL \
-	(SBX_CMD_A | SBX_CMD_N | SBX_CMD_O | SBX_CMD_D | SBX_CMD_E | SBX_CMD_R)
+	(SPP_CMD_A | SPP_CMD_N | SPP_CMD_O | SPP_CMD_D | SPP_CMD_E | SPP_CMD_R)
 
 /* Input: 3 header bytes, then the plugin's output.
- *   byte 0, bit 0: the allowlist is a text list (sbx_cmd_parse_list) read
+ *   byte 0, bit 0: the allowlist is a text list (spp_cmd_parse_list) read
  *                  from after the header up to the first LF;
  *   bytes 0-1:     otherwise (or when the list is refused) bits 1-14 of
- *                  the little-endian pair are the SBX_CMD_* mask;
+ *                  the little-endian pair are the SPP_CMD_* mask;
  *   byte 2:        bits 0-6 pick setvars names from the table below; 0
  *                  means no list (NULL), 0x80 alone an empty one. */
 #define HDR_LEN 3
@@ -44,6 +44,10 @@ static char sv6[] = "SPPRUN";
 static char *sv_table[] = { sv0, sv1, sv2, sv3, sv4, sv5, sv6 };
 
 #define NSV (sizeof(sv_table) / sizeof(sv_table[0]))
+
+/* The validator takes setvars as a NULL-terminated list: the model's
+ * sbx_strv keeps one. */
+#define NAMES(sv) ((sv) ? (const char *const *)(sv)->v : NULL)
 
 /* Names S and U must never touch unless setvars lists them (a subset of
  * verdict.c's tables, written out again on purpose), each between spaces;
@@ -112,7 +116,7 @@ static void check_var_name(const char *s, size_t len, const struct sbx_strv *sv)
 	for (size_t i = 0; must_refuse_prefix[i]; i++)
 		if (slice_has_prefix(s, len, must_refuse_prefix[i]))
 			CHECK(listed(sv, s, len));
-	CHECK(sbx_verdict_var_refused(s, len, sv) == 0);
+	CHECK(spp_verdict_var_refused(s, len, NAMES(sv)) == 0);
 }
 
 /* A reply qmail-spp prints: 4xx or 5xx, then end, space or (multiline)
@@ -130,11 +134,11 @@ static void check_reply(const char *s, size_t len, int multiline)
 static void check_accepted(const char *line, size_t len, unsigned int cmds,
 			   const struct sbx_strv *sv, unsigned int cmd)
 {
-	const char *name = sbx_cmd_name(cmd), *arg;
+	const char *name = spp_cmd_name(cmd), *arg;
 	size_t skip = strlen(name), alen;
 	const char *colon, *eq;
 
-	CHECK(len >= 1 && len <= SBX_VERDICT_LINE_MAX);
+	CHECK(len >= 1 && len <= SPP_VERDICT_LINE_MAX);
 	CHECK(cmd != 0 && (cmd & (cmd - 1)) == 0 && (cmds & cmd));
 	CHECK(name[0] != '-' && len >= skip && memcmp(line, name, skip) == 0);
 	for (size_t i = 0; i < len; i++) {
@@ -146,22 +150,22 @@ static void check_accepted(const char *line, size_t len, unsigned int cmds,
 	arg = line + skip;
 	alen = len - skip;
 	switch (cmd) {
-	case SBX_CMD_E:
-	case SBX_CMD_R:
+	case SPP_CMD_E:
+	case SPP_CMD_R:
 		check_reply(arg, alen, 0);
 		break;
-	case SBX_CMD_LM:
-	case SBX_CMD_LR:
-	case SBX_CMD_LD:
+	case SPP_CMD_LM:
+	case SPP_CMD_LR:
+	case SPP_CMD_LD:
 		check_reply(arg, alen, 1);
 		break;
-	case SBX_CMD_H:
+	case SPP_CMD_H:
 		colon = memchr(arg, ':', alen);
 		CHECK(colon && colon > arg && colon - arg <= 76);
 		for (const char *p = arg; p < colon; p++)
 			CHECK(*p > ' ' && *p < 0x7f);
 		break;
-	case SBX_CMD_C:
+	case SPP_CMD_C:
 		CHECK(alen <= 254);
 		if (!alen)
 			break;
@@ -171,18 +175,18 @@ static void check_accepted(const char *line, size_t len, unsigned int cmds,
 			CHECK(arg[i] > ' ' && arg[i] < 0x7f &&
 			      !strchr("<>(),;\\\"", arg[i]));
 		break;
-	case SBX_CMD_S:
+	case SPP_CMD_S:
 		eq = memchr(arg, '=', alen);
 		CHECK(eq);
 		check_var_name(arg, (size_t)(eq - arg), sv);
 		break;
-	case SBX_CMD_U:
+	case SPP_CMD_U:
 		check_var_name(arg, alen, sv);
 		break;
 	}
 }
 
-/* One line through sbx_verdict_check, with the properties that must hold
+/* One line through spp_verdict_check, with the properties that must hold
  * whatever the outcome: a wider allowlist or a longer setvars list never
  * refuses what a narrower one accepts. */
 static int check_one(const char *line, size_t len, unsigned int cmds,
@@ -194,22 +198,25 @@ static int check_one(const char *line, size_t len, unsigned int cmds,
 	int rc;
 
 	*why = NULL;
-	rc = sbx_verdict_check(line, len, cmds, sv, cmd, why);
+	rc = spp_verdict_check(line, len, cmds, NAMES(sv), cmd, why);
 	if (rc < 0) {
 		CHECK(rc == -1 && *cmd == 0 && *why && (*why)[0]);
 		/* Refused with everything allowed: refused with less. */
-		if (sbx_verdict_check(line, len, SBX_CMD_ALL, sv, &c2, &w2) < 0)
+		if (spp_verdict_check(line, len, SPP_CMD_ALL, NAMES(sv), &c2, &w2) < 0)
 			CHECK(c2 == 0 && w2 && w2[0]);
 		return -1;
 	}
 	CHECK(rc == 0);
 	check_accepted(line, len, cmds, sv, *cmd);
-	CHECK(sbx_verdict_check(line, len, SBX_CMD_ALL, sv, &c2, &w2) == 0);
+	CHECK(spp_verdict_check(line, len, SPP_CMD_ALL, NAMES(sv), &c2, &w2) == 0);
 	CHECK(c2 == *cmd);
 	if (!sv) {
-		const struct sbx_strv every = { sv_table, NSV };
+		char *every[NSV + 1];
 
-		CHECK(sbx_verdict_check(line, len, cmds, &every, &c2, &w2) ==
+		memcpy(every, sv_table, sizeof(sv_table));
+		every[NSV] = NULL;
+		CHECK(spp_verdict_check(line, len, cmds,
+					(const char *const *)every, &c2, &w2) ==
 		      0);
 		CHECK(c2 == *cmd);
 	}
@@ -233,7 +240,7 @@ static void on_reject(void *ctx, const char *line, size_t len, const char *why)
 
 	CHECK(line >= r->buf && len >= 1 && len <= (size_t)(r->end - line));
 	CHECK(why && why[0]);
-	CHECK(sbx_verdict_check(line, len, r->cmds, r->sv, &cmd, &w) == -1);
+	CHECK(spp_verdict_check(line, len, r->cmds, NAMES(r->sv), &cmd, &w) == -1);
 	CHECK(w && strcmp(w, why) == 0 && cmd == 0);
 	r->n++;
 }
@@ -276,11 +283,11 @@ static void model_filter(const char *buf, size_t len, unsigned int cmds,
 
 			m->rejects++;
 			/* the reason is stable */
-			CHECK(sbx_verdict_check(line, l, cmds, sv, &c2, &w2) ==
+			CHECK(spp_verdict_check(line, l, cmds, NAMES(sv), &c2, &w2) ==
 			      -1);
 			CHECK(strcmp(w2, why) == 0);
 			if (line[0] && strchr("ANODER", line[0])) {
-				m->rc = SBX_VERDICT_UNUSABLE;
+				m->rc = SPP_VERDICT_UNUSABLE;
 				return;
 			}
 			continue;
@@ -325,22 +332,23 @@ static void check_output(const char *out, size_t outlen, int rc, size_t inlen,
 		CHECK(last == (unsigned int)rc && (last & TERMINAL));
 }
 
-/* A list sbx_cmd_parse_list() takes back to the same bits. */
+/* A list spp_cmd_parse_list() takes back to the same bits. */
 static void check_list_roundtrip(unsigned int cmds)
 {
-	struct sbx_error err = { 0, "" };
+	const char *bad;
+	size_t badlen;
 	char text[128] = "";
 	unsigned int again = 0;
 	size_t n = 0;
 
-	for (unsigned int bit = 1; bit & SBX_CMD_ALL; bit <<= 1) {
+	for (unsigned int bit = 1; bit & SPP_CMD_ALL; bit <<= 1) {
 		if (!(cmds & bit))
 			continue;
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%s",
-				      n ? "," : "", sbx_cmd_name(bit));
+				      n ? "," : "", spp_cmd_name(bit));
 		CHECK(n < sizeof(text));
 	}
-	CHECK(sbx_cmd_parse_list(text, &again, &err) == 0);
+	CHECK(spp_cmd_parse_list(text, &again, &bad, &badlen) == 0);
 	CHECK(again == cmds);
 }
 
@@ -348,9 +356,10 @@ static void check_list_roundtrip(unsigned int cmds)
 static unsigned int parse_mask(const uint8_t *data, size_t size, size_t *used)
 {
 	unsigned int cmds = ((unsigned int)data[0] | data[1] << 8) >> 1 &
-			    SBX_CMD_ALL;
-	struct sbx_error err = { 0, "" };
+			    SPP_CMD_ALL;
 	unsigned int parsed = 0xdead;
+	const char *bad = NULL;
+	size_t badlen = 0;
 	const uint8_t *nl;
 	char list[LIST_MAX + 1];
 	size_t n;
@@ -363,25 +372,23 @@ static unsigned int parse_mask(const uint8_t *data, size_t size, size_t *used)
 	*used += nl ? n + 1 : n;
 	if (n > LIST_MAX)
 		return cmds;
-	/* sbx_cmd_parse_list() reads a C string: a NUL ends the list. */
+	/* spp_cmd_parse_list() reads a C string: a NUL ends the list. */
 	memcpy(list, data + HDR_LEN, n);
 	list[n] = '\0';
-	if (sbx_cmd_parse_list(list, &parsed, &err) < 0) {
-		CHECK(err.code == EINVAL && parsed == 0xdead);
-		CHECK(strncmp(err.msg, "verdicts: ", 10) == 0);
-		for (const char *p = err.msg; *p; p++)
-			CHECK(*p >= 0x20 && *p < 0x7f);
+	if (spp_cmd_parse_list(list, &parsed, &bad, &badlen) < 0) {
+		/* The refused item lies inside the list, whole. */
+		CHECK(parsed == 0xdead);
+		CHECK(bad >= list && bad + badlen <= list + n);
 		return cmds;
 	}
-	CHECK(parsed != 0 && (parsed & ~(unsigned int)SBX_CMD_ALL) == 0);
+	CHECK(parsed != 0 && (parsed & ~(unsigned int)SPP_CMD_ALL) == 0);
 	check_list_roundtrip(parsed);
 	return parsed;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct sbx_error err = { 0, "" };
-	char *names[NSV];
+	char *names[NSV + 1];
 	struct sbx_strv svl = { names, 0 }, *sv = NULL;
 	struct rejects rej = { NULL, NULL, 0, NULL, 0 };
 	struct model m;
@@ -398,6 +405,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < NSV; i++)
 			if (data[2] & (1u << i))
 				names[svl.n++] = sv_table[i];
+		names[svl.n] = NULL;
 		sv = &svl;
 	}
 	buf = (const char *)data + used;
@@ -412,11 +420,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rej.end = buf + len;
 	rej.cmds = cmds;
 	rej.sv = sv;
-	rc = sbx_verdict_filter(len ? buf : NULL, len, cmds, sv, &out, &outlen,
-				on_reject, &rej, &err);
+	rc = spp_verdict_filter(len ? buf : NULL, len, cmds, NAMES(sv), &out,
+				&outlen, on_reject, &rej);
 	CHECK(rc == m.rc);
 	CHECK(rej.n == m.rejects);
-	if (rc == SBX_VERDICT_UNUSABLE) {
+	if (rc == SPP_VERDICT_UNUSABLE) {
 		CHECK(out == NULL);
 	} else {
 		CHECK(rc >= 0);
@@ -424,8 +432,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_output(out, outlen, rc, len, cmds, sv);
 	}
 	/* The callback changes nothing. */
-	rc2 = sbx_verdict_filter(len ? buf : NULL, len, cmds, sv, &out2,
-				 &outlen2, NULL, NULL, &err);
+	rc2 = spp_verdict_filter(len ? buf : NULL, len, cmds, NAMES(sv), &out2,
+				 &outlen2, NULL, NULL);
 	CHECK(rc2 == rc && outlen2 == outlen);
 	CHECK(!out2 == !out && (!out || memcmp(out, out2, outlen) == 0));
 	free(out);

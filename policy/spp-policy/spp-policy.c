@@ -319,7 +319,7 @@ static int cmd_learn(int argc, char **argv)
 	run.learned = r.learned;
 	run.wall_ms = r.wall_ms;
 	run.timed_out = r.kill == SBX_KILL_TIMEOUT;
-	run.verdicts = sbx_verdict_bits(r.out, r.out_len);
+	run.verdicts = spp_verdict_bits(r.out, r.out_len);
 	run.env = env;
 	if (into) {
 		if (pol_learned_into(into, argv[i], &run, &err) < 0)

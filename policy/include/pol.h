@@ -108,7 +108,7 @@ struct pol_learn_run {
 	const struct sbx_learned *learned; /* what it used */
 	double wall_ms; /* how long it took */
 	int timed_out; /* it was cut off by the time limit */
-	unsigned int verdicts; /* SBX_CMD_* it printed (sbx_verdict_bits) */
+	unsigned int verdicts; /* SPP_CMD_* it printed (spp_verdict_bits) */
 	char *const *env; /* the environment it was given */
 };
 

@@ -19,31 +19,6 @@ struct sbx_error {
 int sbx_fail(struct sbx_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* qmail-spp 0.42 plugin commands, one bit each, for verdict allowlists. */
-enum sbx_cmd {
-	SBX_CMD_A = 1u << 0, /* accept the session */
-	SBX_CMD_N = 1u << 1, /* accept this command */
-	SBX_CMD_O = 1u << 2, /* accept, skip qmail's own checks */
-	SBX_CMD_E = 1u << 3, /* reject now */
-	SBX_CMD_LM = 1u << 4, /* reject MAIL later */
-	SBX_CMD_LR = 1u << 5, /* reject RCPT later */
-	SBX_CMD_LD = 1u << 6, /* reject DATA later */
-	SBX_CMD_R = 1u << 7, /* reply and drop the connection */
-	SBX_CMD_D = 1u << 8, /* drop the connection silently */
-	SBX_CMD_S = 1u << 9, /* set an environment variable */
-	SBX_CMD_U = 1u << 10, /* unset an environment variable */
-	SBX_CMD_H = 1u << 11, /* add a header */
-	SBX_CMD_C = 1u << 12, /* change the last MAIL/RCPT address */
-	SBX_CMD_P = 1u << 13, /* print a line to the client */
-	SBX_CMD_ALL = (1u << 14) - 1,
-	/* What a plugin may print without a `verdicts` line: everything but
-	 * what widens what qmail-smtpd accepts. A skips every later plugin of
-	 * the session (a recipient check, say); O skips qmail's own checks
-	 * (at RCPT: rcpthosts, so the host relays). A policy grants them by
-	 * name. */
-	SBX_CMD_DEFAULT = SBX_CMD_ALL & ~(SBX_CMD_A | SBX_CMD_O),
-};
-
 /* What the SMTP client sees when a plugin fails (cannot start, crashes,
  * exits 120, is killed by a limit, the timeout or the filter). */
 enum sbx_fail_action {
@@ -75,7 +50,8 @@ struct sbx_path {
 	int writable;
 };
 
-/* A growable list of strings (environment names, syscall names, ...). */
+/* A growable list of strings (environment names, syscall names, ...);
+ * v is NULL-terminated when not NULL. */
 struct sbx_strv {
 	char **v;
 	size_t n;
@@ -134,7 +110,7 @@ struct sbx_policy {
 	enum sbx_sysdefault sysdefault;
 
 	/* verdicts */
-	unsigned int verdicts; /* SBX_CMD_* bits allowed */
+	unsigned int verdicts; /* SPP_CMD_* bits allowed (verdict.h) */
 	struct sbx_strv setvars; /* extra names S/U may touch */
 
 	/* environment */

@@ -196,9 +196,9 @@ struct spp_run_reply {
  * wait for it. Returns 0 when spp-run exited (its code in rep->status, its
  * stdout in rep->out), -1 with rep->why when it could not be run, was
  * killed or printed too much (rep->out NULL). rep is overwritten. */
-int spp_runner_run(const struct spp_run_req *req, struct spp_run_reply *rep);
+int spp_exec_run(const struct spp_run_req *req, struct spp_run_reply *rep);
 
-/* The transport the layer uses; spp_runner_run unless a test or the
+/* The transport the layer uses; spp_exec_run unless a test or the
  * benchmark installs another one. */
 extern int (*spp_transport)(const struct spp_run_req *req,
 			    struct spp_run_reply *rep);

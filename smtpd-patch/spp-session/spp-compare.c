@@ -263,7 +263,7 @@ int compare_transport(const struct spp_run_req *req, struct spp_run_reply *rep)
 		goto out;
 	}
 	sreq.diagnose = 1;
-	rc = spp_runner_run(&sreq, rep);
+	rc = spp_exec_run(&sreq, rep);
 	dup2(saved, 2);
 	if (read_capture(cap, &err) < 0) {
 		rc = -1;

@@ -175,7 +175,7 @@ static int learn_transport(const struct spp_run_req *req,
 	lreq.learn = path;
 	/* learning starts from the default, not from a policy in place */
 	lreq.policy = NULL;
-	return spp_runner_run(&lreq, rep);
+	return spp_exec_run(&lreq, rep);
 }
 
 /* --- the session --------------------------------------------------------- */

@@ -6,12 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sbx.h"
 #include "verdict.h"
 
 /* Commands after which qmail-spp reads no more lines from the plugin. */
 #define TERMINAL_CMDS \
-	(SBX_CMD_A | SBX_CMD_N | SBX_CMD_O | SBX_CMD_D | SBX_CMD_E | SBX_CMD_R)
+	(SPP_CMD_A | SPP_CMD_N | SPP_CMD_O | SPP_CMD_D | SPP_CMD_E | SPP_CMD_R)
 
 #define VAR_NAME_MAX 64
 #define HDR_NAME_MAX 76
@@ -24,20 +23,20 @@ struct cmd_info {
 };
 
 static const struct cmd_info cmd_table[] = {
-	{ SBX_CMD_A, "A", "command A not allowed by policy" },
-	{ SBX_CMD_N, "N", "command N not allowed by policy" },
-	{ SBX_CMD_O, "O", "command O not allowed by policy" },
-	{ SBX_CMD_E, "E", "command E not allowed by policy" },
-	{ SBX_CMD_LM, "LM", "command LM not allowed by policy" },
-	{ SBX_CMD_LR, "LR", "command LR not allowed by policy" },
-	{ SBX_CMD_LD, "LD", "command LD not allowed by policy" },
-	{ SBX_CMD_R, "R", "command R not allowed by policy" },
-	{ SBX_CMD_D, "D", "command D not allowed by policy" },
-	{ SBX_CMD_S, "S", "command S not allowed by policy" },
-	{ SBX_CMD_U, "U", "command U not allowed by policy" },
-	{ SBX_CMD_H, "H", "command H not allowed by policy" },
-	{ SBX_CMD_C, "C", "command C not allowed by policy" },
-	{ SBX_CMD_P, "P", "command P not allowed by policy" },
+	{ SPP_CMD_A, "A", "command A not allowed by policy" },
+	{ SPP_CMD_N, "N", "command N not allowed by policy" },
+	{ SPP_CMD_O, "O", "command O not allowed by policy" },
+	{ SPP_CMD_E, "E", "command E not allowed by policy" },
+	{ SPP_CMD_LM, "LM", "command LM not allowed by policy" },
+	{ SPP_CMD_LR, "LR", "command LR not allowed by policy" },
+	{ SPP_CMD_LD, "LD", "command LD not allowed by policy" },
+	{ SPP_CMD_R, "R", "command R not allowed by policy" },
+	{ SPP_CMD_D, "D", "command D not allowed by policy" },
+	{ SPP_CMD_S, "S", "command S not allowed by policy" },
+	{ SPP_CMD_U, "U", "command U not allowed by policy" },
+	{ SPP_CMD_H, "H", "command H not allowed by policy" },
+	{ SPP_CMD_C, "C", "command C not allowed by policy" },
+	{ SPP_CMD_P, "P", "command P not allowed by policy" },
 };
 
 #define NCMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
@@ -193,20 +192,17 @@ static int proxy_name(const char *s, size_t len)
 }
 
 /* setvars holds NUL-terminated names while NAME is a slice of the line. */
-static int strv_has_slice(const struct sbx_strv *sv, const char *s, size_t len)
+static int names_have_slice(const char *const *names, const char *s,
+			    size_t len)
 {
-	size_t i;
-
-	if (!sv)
-		return 0;
-	for (i = 0; i < sv->n; i++)
-		if (sv->v[i] && is_name(s, len, sv->v[i]))
+	for (; names && *names; names++)
+		if (is_name(s, len, *names))
 			return 1;
 	return 0;
 }
 
-int sbx_verdict_var_refused(const char *name, size_t len,
-			    const struct sbx_strv *setvars)
+int spp_verdict_var_refused(const char *name, size_t len,
+			    const char *const *setvars)
 {
 	size_t i;
 	int refused = 0;
@@ -221,7 +217,7 @@ int sbx_verdict_var_refused(const char *name, size_t len,
 		refused = has_prefix(name, len, refused_prefixes[i]);
 	if (!refused)
 		refused = proxy_name(name, len);
-	if (refused && strv_has_slice(setvars, name, len))
+	if (refused && names_have_slice(setvars, name, len))
 		refused = 0;
 	return refused;
 }
@@ -319,7 +315,7 @@ static const char *check_address(const char *s, size_t len)
 }
 
 static const char *check_var_name(const char *s, size_t len,
-				  const struct sbx_strv *setvars)
+				  const char *const *setvars)
 {
 	size_t i;
 
@@ -330,14 +326,14 @@ static const char *check_var_name(const char *s, size_t len,
 			return "bad variable name";
 	if (len > VAR_NAME_MAX)
 		return "variable name too long";
-	if (sbx_verdict_var_refused(s, len, setvars))
+	if (spp_verdict_var_refused(s, len, setvars))
 		return "variable refused by policy";
 	return NULL;
 }
 
 /* qmail-spp does env_put(line + 1) for S and env_unset(line + 1) for U. */
 static const char *check_setvar(const char *s, size_t len,
-				const struct sbx_strv *setvars)
+				const char *const *setvars)
 {
 	const char *eq = memchr(s, '=', len);
 
@@ -352,38 +348,38 @@ static unsigned int parse_cmd(const char *line, size_t len, size_t *skip)
 	*skip = 1;
 	switch (line[0]) {
 	case 'A':
-		return SBX_CMD_A;
+		return SPP_CMD_A;
 	case 'N':
-		return SBX_CMD_N;
+		return SPP_CMD_N;
 	case 'O':
-		return SBX_CMD_O;
+		return SPP_CMD_O;
 	case 'E':
-		return SBX_CMD_E;
+		return SPP_CMD_E;
 	case 'R':
-		return SBX_CMD_R;
+		return SPP_CMD_R;
 	case 'D':
-		return SBX_CMD_D;
+		return SPP_CMD_D;
 	case 'S':
-		return SBX_CMD_S;
+		return SPP_CMD_S;
 	case 'U':
-		return SBX_CMD_U;
+		return SPP_CMD_U;
 	case 'H':
-		return SBX_CMD_H;
+		return SPP_CMD_H;
 	case 'C':
-		return SBX_CMD_C;
+		return SPP_CMD_C;
 	case 'P':
-		return SBX_CMD_P;
+		return SPP_CMD_P;
 	case 'L':
 		*skip = 2;
 		if (len < 2)
 			return 0;
 		switch (line[1]) {
 		case 'M':
-			return SBX_CMD_LM;
+			return SPP_CMD_LM;
 		case 'R':
-			return SBX_CMD_LR;
+			return SPP_CMD_LR;
 		case 'D':
-			return SBX_CMD_LD;
+			return SPP_CMD_LD;
 		}
 		return 0;
 	}
@@ -400,8 +396,8 @@ static const char *denied_reason(unsigned int bit)
 	return "command not allowed by policy";
 }
 
-int sbx_verdict_check(const char *line, size_t len, unsigned int cmds,
-		      const struct sbx_strv *setvars, unsigned int *cmd,
+int spp_verdict_check(const char *line, size_t len, unsigned int cmds,
+		      const char *const *setvars, unsigned int *cmd,
 		      const char **why)
 {
 	const char *reason, *arg;
@@ -413,7 +409,7 @@ int sbx_verdict_check(const char *line, size_t len, unsigned int cmds,
 		*why = "empty line";
 		return -1;
 	}
-	if (len > SBX_VERDICT_LINE_MAX) {
+	if (len > SPP_VERDICT_LINE_MAX) {
 		*why = "line too long";
 		return -1;
 	}
@@ -435,25 +431,25 @@ int sbx_verdict_check(const char *line, size_t len, unsigned int cmds,
 	alen = len - skip;
 
 	switch (bit) {
-	case SBX_CMD_E:
-	case SBX_CMD_R:
+	case SPP_CMD_E:
+	case SPP_CMD_R:
 		reason = check_reply(arg, alen, 0);
 		break;
-	case SBX_CMD_LM:
-	case SBX_CMD_LR:
-	case SBX_CMD_LD:
+	case SPP_CMD_LM:
+	case SPP_CMD_LR:
+	case SPP_CMD_LD:
 		reason = check_reply(arg, alen, 1);
 		break;
-	case SBX_CMD_H:
+	case SPP_CMD_H:
 		reason = check_header(arg, alen);
 		break;
-	case SBX_CMD_C:
+	case SPP_CMD_C:
 		reason = check_address(arg, alen);
 		break;
-	case SBX_CMD_S:
+	case SPP_CMD_S:
 		reason = check_setvar(arg, alen, setvars);
 		break;
-	case SBX_CMD_U:
+	case SPP_CMD_U:
 		reason = check_var_name(arg, alen, setvars);
 		break;
 	default:
@@ -479,10 +475,9 @@ static int is_terminal_line(const char *line, size_t len)
 	return (parse_cmd(line, len, &skip) & TERMINAL_CMDS) != 0;
 }
 
-int sbx_verdict_filter(const char *buf, size_t len, unsigned int cmds,
-		       const struct sbx_strv *setvars, char **out,
-		       size_t *outlen, sbx_verdict_reject_fn reject, void *ctx,
-		       struct sbx_error *err)
+int spp_verdict_filter(const char *buf, size_t len, unsigned int cmds,
+		       const char *const *setvars, char **out,
+		       size_t *outlen, spp_verdict_reject_fn reject, void *ctx)
 {
 	const char *p, *end;
 	unsigned int cmd;
@@ -499,11 +494,13 @@ int sbx_verdict_filter(const char *buf, size_t len, unsigned int cmds,
 	*outlen = 0;
 	/* Each kept line is at most its input bytes plus the "\n" a final
 	 * line may lack, so len + 1 and the NUL always fit. */
-	if (len > SIZE_MAX - 2)
-		return sbx_fail(err, ENOMEM, "verdict: output too large");
+	if (len > SIZE_MAX - 2) {
+		errno = ENOMEM;
+		return -1;
+	}
 	o = malloc(len + 2);
 	if (!o)
-		return sbx_fail(err, ENOMEM, "verdict: out of memory");
+		return -1;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -516,7 +513,7 @@ int sbx_verdict_filter(const char *buf, size_t len, unsigned int cmds,
 			l--;
 		if (l == 0)
 			continue;
-		if (sbx_verdict_check(line, l, cmds, setvars, &cmd, &why) < 0) {
+		if (spp_verdict_check(line, l, cmds, setvars, &cmd, &why) < 0) {
 			if (reject)
 				reject(ctx, line, l, why);
 			/* qmail-spp would have stopped at this line (as the
@@ -526,7 +523,7 @@ int sbx_verdict_filter(const char *buf, size_t len, unsigned int cmds,
 			 * (going on would let a mistyped rejection pass). */
 			if (is_terminal_line(line, l)) {
 				free(o);
-				return SBX_VERDICT_UNUSABLE;
+				return SPP_VERDICT_UNUSABLE;
 			}
 			continue;
 		}
@@ -546,7 +543,7 @@ int sbx_verdict_filter(const char *buf, size_t len, unsigned int cmds,
 	return 0;
 }
 
-unsigned int sbx_verdict_bits(const char *buf, size_t len)
+unsigned int spp_verdict_bits(const char *buf, size_t len)
 {
 	const char *p = buf ? buf : "", *end = p + (buf ? len : 0);
 	unsigned int bits = 0, cmd;
@@ -558,7 +555,7 @@ unsigned int sbx_verdict_bits(const char *buf, size_t len)
 
 		if (l > 0 && p[l - 1] == '\r')
 			l--;
-		if (l && sbx_verdict_check(p, l, SBX_CMD_ALL, NULL, &cmd,
+		if (l && spp_verdict_check(p, l, SPP_CMD_ALL, NULL, &cmd,
 					   &why) == 0) {
 			bits |= cmd;
 			if (cmd & TERMINAL_CMDS)
@@ -569,7 +566,7 @@ unsigned int sbx_verdict_bits(const char *buf, size_t len)
 	return bits;
 }
 
-const char *sbx_cmd_name(unsigned int cmd)
+const char *spp_cmd_name(unsigned int cmd)
 {
 	size_t i;
 
@@ -584,7 +581,8 @@ static int is_list_sep(char c)
 	return c == ',' || c == ' ' || c == '\t';
 }
 
-int sbx_cmd_parse_list(const char *s, unsigned int *cmds, struct sbx_error *err)
+int spp_cmd_parse_list(const char *s, unsigned int *cmds, const char **bad,
+		       size_t *badlen)
 {
 	unsigned int bits = 0;
 	int items = 0;
@@ -593,7 +591,6 @@ int sbx_cmd_parse_list(const char *s, unsigned int *cmds, struct sbx_error *err)
 	while (*s) {
 		const char *item;
 		size_t len;
-		char esc[64];
 
 		while (is_list_sep(*s))
 			s++;
@@ -605,21 +602,24 @@ int sbx_cmd_parse_list(const char *s, unsigned int *cmds, struct sbx_error *err)
 		len = (size_t)(s - item);
 		items++;
 		if (is_name(item, len, "all")) {
-			bits |= SBX_CMD_ALL;
+			bits |= SPP_CMD_ALL;
 			continue;
 		}
 		for (i = 0; i < NCMDS; i++)
 			if (is_name(item, len, cmd_table[i].name))
 				break;
 		if (i == NCMDS) {
-			sbx_escape(esc, sizeof(esc), item, len);
-			return sbx_fail(err, EINVAL,
-					"verdicts: unknown command '%s'", esc);
+			*bad = item;
+			*badlen = len;
+			return -1;
 		}
 		bits |= cmd_table[i].bit;
 	}
-	if (!items)
-		return sbx_fail(err, EINVAL, "verdicts: empty list");
+	if (!items) {
+		*bad = s;
+		*badlen = 0;
+		return -1;
+	}
 	*cmds = bits;
 	return 0;
 }

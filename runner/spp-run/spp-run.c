@@ -229,7 +229,7 @@ static void learn_into(const struct sbx_cli *cli, const struct sbx_result *r,
 {
 	struct pol_learn_run run = { r->learned, r->wall_ms,
 				     r->kill == SBX_KILL_TIMEOUT,
-				     sbx_verdict_bits(r->out, r->out_len),
+				     spp_verdict_bits(r->out, r->out_len),
 				     env };
 	struct sbx_error err = { 0, "" };
 	char esc[300];
@@ -314,24 +314,23 @@ static void diagnose(const struct sbx_result *r, char *const env[], int decided)
 static int relay(const struct sbx_cli *cli, const struct sbx_policy *p,
 		 const struct sbx_result *r)
 {
-	struct sbx_error err = { 0, "" };
 	char *out = NULL;
 	size_t outlen = 0;
-	int term = sbx_verdict_filter(r->out, r->out_len, p->verdicts,
-				      &p->setvars, &out, &outlen, dropped, NULL,
-				      &err);
+	int term = spp_verdict_filter(r->out, r->out_len, p->verdicts,
+				      (const char *const *)p->setvars.v, &out,
+				      &outlen, dropped, NULL);
 
 	if (term < 0) {
 		fprintf(stderr, "spp-run: warning: %s: %s\n", prog,
-			term == SBX_VERDICT_UNUSABLE ?
+			term == SPP_VERDICT_UNUSABLE ?
 				"its verdict was dropped: failing" :
-				err.msg);
+				"verdict: out of memory");
 		failed(p, r, cli->event);
 		return 111;
 	}
 	fwrite(out, 1, outlen, stdout);
 	free(out);
-	report(cli->event, r, sbx_cmd_name((unsigned int)term));
+	report(cli->event, r, spp_cmd_name((unsigned int)term));
 	return 0;
 }
 
@@ -383,7 +382,7 @@ int main(int argc, char **argv)
 	/* learn mode trusts the plugin: its decisions go through as made,
 	 * and a slow one gets the time to take its whole path */
 	if (cli.learn) {
-		pol.verdicts = SBX_CMD_ALL;
+		pol.verdicts = SPP_CMD_ALL;
 		if (pol.timeout_ms < POL_LEARN_TIMEOUT_MS)
 			pol.timeout_ms = POL_LEARN_TIMEOUT_MS;
 	}

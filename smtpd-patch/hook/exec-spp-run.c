@@ -23,7 +23,7 @@
 #define EXEC_FAILED 127
 
 int (*spp_transport)(const struct spp_run_req *req,
-		     struct spp_run_reply *rep) = spp_runner_run;
+		     struct spp_run_reply *rep) = spp_exec_run;
 
 /* Close every descriptor from 3 up: the SMTP connection, qmail's control
  * files, our own pipe ends. Runs between fork and execve: system calls
@@ -119,7 +119,7 @@ static int collect(int fd, struct spp_run_reply *rep, int *lost)
 	return 0;
 }
 
-int spp_runner_run(const struct spp_run_req *req, struct spp_run_reply *rep)
+int spp_exec_run(const struct spp_run_req *req, struct spp_run_reply *rep)
 {
 	const char *argv[16];
 	size_t n = 0;

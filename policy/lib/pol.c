@@ -334,8 +334,10 @@ static int parse_onfailure(struct parser *ps, const struct directive *d,
 static int parse_verdicts(struct parser *ps, const struct directive *d,
 			  char **v, size_t n)
 {
-	struct sbx_error e;
 	unsigned int cmds = 0;
+	const char *bad;
+	size_t badlen;
+	char esc[64];
 
 	(void)d;
 	(void)n;
@@ -343,8 +345,12 @@ static int parse_verdicts(struct parser *ps, const struct directive *d,
 		ps->p->verdicts = 0;
 		return 0;
 	}
-	if (sbx_cmd_parse_list(v[0], &cmds, &e) < 0)
-		return fail(ps, EINVAL, "%s", e.msg);
+	if (spp_cmd_parse_list(v[0], &cmds, &bad, &badlen) < 0) {
+		if (!badlen)
+			return fail(ps, EINVAL, "verdicts: empty list");
+		sbx_escape(esc, sizeof(esc), bad, badlen);
+		return fail(ps, EINVAL, "verdicts: unknown command '%s'", esc);
+	}
 	ps->p->verdicts = cmds;
 	return 0;
 }
@@ -999,22 +1005,22 @@ static void dump_verdicts(struct out *o, const struct directive *d,
 	unsigned int bit;
 	int any = 0;
 
-	if ((p->verdicts & SBX_CMD_ALL) == SBX_CMD_ALL) {
+	if ((p->verdicts & SPP_CMD_ALL) == SPP_CMD_ALL) {
 		put_line(o, d->name, "all");
 		return;
 	}
-	if ((p->verdicts & SBX_CMD_ALL) == 0) {
+	if ((p->verdicts & SPP_CMD_ALL) == 0) {
 		put_line(o, d->name, "none");
 		return;
 	}
 	puts_(o, d->name);
 	puts_(o, " ");
-	for (bit = 1; bit & SBX_CMD_ALL; bit <<= 1) {
+	for (bit = 1; bit & SPP_CMD_ALL; bit <<= 1) {
 		if (!(p->verdicts & bit))
 			continue;
 		if (any)
 			puts_(o, ",");
-		puts_(o, sbx_cmd_name(bit));
+		puts_(o, spp_cmd_name(bit));
 		any = 1;
 	}
 	puts_(o, "\n");

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "sbx.h"
+#include "verdict.h"
 
 /* The qmail-spp protocol variables a plugin needs to decide anything, and
  * RELAYCLIENT, which plugins consult to skip relaying clients. */
@@ -36,7 +37,7 @@ int sbx_policy_default(struct sbx_policy *p, struct sbx_error *err)
 	p->gid = 65534;
 	p->owner = geteuid();
 	p->sysdefault = SBX_SYS_KILL;
-	p->verdicts = SBX_CMD_DEFAULT;
+	p->verdicts = SPP_CMD_DEFAULT;
 	p->fail = SBX_FAIL_DEFER;
 	/* Names this architecture lacks stay listed (the filter skips
 	 * them): checking each one costs libseccomp a linear search. */

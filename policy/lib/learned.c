@@ -12,6 +12,7 @@
 #include <sys/uio.h>
 
 #include "pol.h"
+#include "verdict.h"
 
 /* Calls that do one job in ways a library picks at run time (whether an
  * answer is already there, which libc, which buffer): one seen, all are
@@ -167,7 +168,7 @@ int pol_learned_policy(const struct pol_learn_run *run, struct sbx_policy *p,
 		goto fail;
 	/* What it printed; a plugin that printed nothing here may still
 	 * reject on a path not run: E, the safe command, at least. */
-	p->verdicts = run->verdicts ? run->verdicts : SBX_CMD_E;
+	p->verdicts = run->verdicts ? run->verdicts : SPP_CMD_E;
 	/* four times the run's wall time, in whole seconds, at least 2s: a
 	 * slow DNS answer must not turn into a deferral */
 	timeout = ((uint64_t)(run->wall_ms * 4) + 999) / 1000 * 1000;
