@@ -478,8 +478,7 @@ START_TEST(test_spp_verdict_var_refused_setvars_exact)
 			 0);
 	ck_assert_int_eq(spp_verdict_var_refused("TCPREMOTEIP", 11, setvars),
 			 1);
-	ck_assert_int_eq(spp_verdict_var_refused("LD_PRELOAD", 10, setvars),
-			 1);
+	ck_assert_int_eq(spp_verdict_var_refused("LD_PRELOAD", 10, setvars), 1);
 }
 END_TEST
 

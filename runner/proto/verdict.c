@@ -192,8 +192,7 @@ static int proxy_name(const char *s, size_t len)
 }
 
 /* setvars holds NUL-terminated names while NAME is a slice of the line. */
-static int names_have_slice(const char *const *names, const char *s,
-			    size_t len)
+static int names_have_slice(const char *const *names, const char *s, size_t len)
 {
 	for (; names && *names; names++)
 		if (is_name(s, len, *names))
@@ -476,8 +475,8 @@ static int is_terminal_line(const char *line, size_t len)
 }
 
 int spp_verdict_filter(const char *buf, size_t len, unsigned int cmds,
-		       const char *const *setvars, char **out,
-		       size_t *outlen, spp_verdict_reject_fn reject, void *ctx)
+		       const char *const *setvars, char **out, size_t *outlen,
+		       spp_verdict_reject_fn reject, void *ctx)
 {
 	const char *p, *end;
 	unsigned int cmd;

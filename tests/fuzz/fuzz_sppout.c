@@ -156,10 +156,9 @@ static char *dup_bytes(const char *s, size_t n)
 static void filtered(struct reply *r, const char *s, size_t n,
 		     unsigned int cmds, const struct sbx_strv *setvars)
 {
-	int term = spp_verdict_filter(s, n, cmds,
-				      setvars ? (const char *const *)setvars->v :
-						NULL,
-				      &r->out, &r->len, NULL, NULL);
+	int term = spp_verdict_filter(
+		s, n, cmds, setvars ? (const char *const *)setvars->v : NULL,
+		&r->out, &r->len, NULL, NULL);
 
 	if (term == SPP_VERDICT_UNUSABLE) {
 		r->status = 111;

@@ -202,13 +202,15 @@ static int check_one(const char *line, size_t len, unsigned int cmds,
 	if (rc < 0) {
 		CHECK(rc == -1 && *cmd == 0 && *why && (*why)[0]);
 		/* Refused with everything allowed: refused with less. */
-		if (spp_verdict_check(line, len, SPP_CMD_ALL, NAMES(sv), &c2, &w2) < 0)
+		if (spp_verdict_check(line, len, SPP_CMD_ALL, NAMES(sv), &c2,
+				      &w2) < 0)
 			CHECK(c2 == 0 && w2 && w2[0]);
 		return -1;
 	}
 	CHECK(rc == 0);
 	check_accepted(line, len, cmds, sv, *cmd);
-	CHECK(spp_verdict_check(line, len, SPP_CMD_ALL, NAMES(sv), &c2, &w2) == 0);
+	CHECK(spp_verdict_check(line, len, SPP_CMD_ALL, NAMES(sv), &c2, &w2) ==
+	      0);
 	CHECK(c2 == *cmd);
 	if (!sv) {
 		char *every[NSV + 1];
@@ -216,8 +218,8 @@ static int check_one(const char *line, size_t len, unsigned int cmds,
 		memcpy(every, sv_table, sizeof(sv_table));
 		every[NSV] = NULL;
 		CHECK(spp_verdict_check(line, len, cmds,
-					(const char *const *)every, &c2, &w2) ==
-		      0);
+					(const char *const *)every, &c2,
+					&w2) == 0);
 		CHECK(c2 == *cmd);
 	}
 	return 0;
@@ -240,7 +242,8 @@ static void on_reject(void *ctx, const char *line, size_t len, const char *why)
 
 	CHECK(line >= r->buf && len >= 1 && len <= (size_t)(r->end - line));
 	CHECK(why && why[0]);
-	CHECK(spp_verdict_check(line, len, r->cmds, NAMES(r->sv), &cmd, &w) == -1);
+	CHECK(spp_verdict_check(line, len, r->cmds, NAMES(r->sv), &cmd, &w) ==
+	      -1);
 	CHECK(w && strcmp(w, why) == 0 && cmd == 0);
 	r->n++;
 }
@@ -283,8 +286,8 @@ static void model_filter(const char *buf, size_t len, unsigned int cmds,
 
 			m->rejects++;
 			/* the reason is stable */
-			CHECK(spp_verdict_check(line, l, cmds, NAMES(sv), &c2, &w2) ==
-			      -1);
+			CHECK(spp_verdict_check(line, l, cmds, NAMES(sv), &c2,
+						&w2) == -1);
 			CHECK(strcmp(w2, why) == 0);
 			if (line[0] && strchr("ANODER", line[0])) {
 				m->rc = SPP_VERDICT_UNUSABLE;
