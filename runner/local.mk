@@ -18,6 +18,8 @@ runner_lib_libsbx_a_SOURCES = \
 	runner/include/sbx.h \
 	runner/lib/internal.h \
 	runner/lib/error.c \
+	runner/lib/strv.c \
+	runner/lib/text.c \
 	runner/lib/defaults.c \
 	runner/lib/syscalls.c \
 	runner/lib/filter.c \

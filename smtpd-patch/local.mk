@@ -24,8 +24,8 @@ spp_session_SOURCES = \
 	smtpd-patch/spp-session/spp-compare.c \
 	smtpd-patch/spp-session/spp-compare.h \
 	$(NULL)
-spp_session_CPPFLAGS = $(HOOK_CPPFLAGS)
-spp_session_LDADD = smtpd-patch/hook/libspp.a
+spp_session_CPPFLAGS = $(HOOK_CPPFLAGS) $(SBX_CPPFLAGS)
+spp_session_LDADD = smtpd-patch/hook/libspp.a $(SBX_ARCHIVES)
 
 bin_PROGRAMS += spp-migrate
 spp_migrate_SOURCES = smtpd-patch/spp-migrate/spp-migrate.c

@@ -10,6 +10,7 @@
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,41 +60,57 @@ START_TEST(test_sbx_fail_truncates)
 }
 END_TEST
 
-/* sbx_set_log / sbx_log */
+/* sbx_buf: the one growable buffer */
 
-static char log_level[16];
-static char log_text[1100];
-static int log_calls;
-
-static void log_capture(const char *level, const char *line)
+START_TEST(test_sbx_buf_grows_and_terminates)
 {
-	snprintf(log_level, sizeof(log_level), "%s", level);
-	snprintf(log_text, sizeof(log_text), "%s", line);
-	log_calls++;
+	struct sbx_buf b = { 0 };
+	char big[5000];
+
+	memset(big, 'x', sizeof(big));
+	ck_assert_int_eq(sbx_buf_add(&b, "", 0), 0);
+	ck_assert_str_eq(b.s, "");
+	ck_assert_int_eq(sbx_buf_adds(&b, "ab"), 0);
+	ck_assert_int_eq(sbx_buf_add(&b, big, sizeof(big)), 0);
+	ck_assert_int_eq(sbx_buf_add(&b, "c\0d", 3), 0);
+	ck_assert_uint_eq(b.len, 2 + sizeof(big) + 3);
+	ck_assert_uint_gt(b.cap, b.len);
+	ck_assert_int_eq(b.s[b.len], '\0');
+	ck_assert_int_eq(memcmp(b.s + b.len - 3, "c\0d", 3), 0);
+	sbx_buf_free(&b);
+	ck_assert_ptr_null(b.s);
+	ck_assert_uint_eq(b.len, 0);
 }
+END_TEST
 
-START_TEST(test_sbx_log_callback)
+START_TEST(test_sbx_buf_refuses_overflow)
 {
-	char big[1500];
+	struct sbx_buf b = { 0 };
 
-	log_calls = 0;
-	sbx_set_log(NULL);
-	sbx_log("info", "nobody listens %d", 1);
-	ck_assert_int_eq(log_calls, 0);
+	ck_assert_int_eq(sbx_buf_adds(&b, "keep"), 0);
+	errno = 0;
+	ck_assert_int_eq(sbx_buf_add(&b, "x", SIZE_MAX - 2), -1);
+	ck_assert_int_eq(errno, ENOMEM);
+	ck_assert_str_eq(b.s, "keep");
+	ck_assert_uint_eq(b.len, 4);
+	sbx_buf_free(&b);
+}
+END_TEST
 
-	sbx_set_log(log_capture);
-	sbx_log("warning", "%s: %d", "x", 42);
-	ck_assert_int_eq(log_calls, 1);
-	ck_assert_str_eq(log_level, "warning");
-	ck_assert_str_eq(log_text, "x: 42");
+/* sbx_exit_status: one error class for every program */
 
-	/* one line stays under 1000 bytes */
-	memset(big, 'l', sizeof(big) - 1);
-	big[sizeof(big) - 1] = '\0';
-	sbx_log("info", "%s", big);
-	ck_assert_int_eq(log_calls, 2);
-	ck_assert_uint_lt(strlen(log_text), 1000);
-	sbx_set_log(NULL);
+START_TEST(test_sbx_exit_status)
+{
+	static const int temp[] = { ENOMEM, EMFILE, ENFILE, EIO, EAGAIN, EINTR };
+	static const int perm[] = { 0,	    EINVAL, ERANGE, EPERM,
+				    ENOENT, EFBIG,  EACCES, EBUSY };
+
+	for (size_t i = 0; i < sizeof(temp) / sizeof(temp[0]); i++)
+		ck_assert_int_eq(sbx_exit_status(temp[i]), SBX_EXIT_TEMP);
+	for (size_t i = 0; i < sizeof(perm) / sizeof(perm[0]); i++)
+		ck_assert_int_eq(sbx_exit_status(perm[i]), SBX_EXIT_PERM);
+	ck_assert_int_eq(SBX_EXIT_TEMP, 111);
+	ck_assert_int_eq(SBX_EXIT_PERM, 100);
 }
 END_TEST
 
@@ -1801,8 +1818,10 @@ static Suite *runner_suite(void)
 	tcase_add_test(tc, test_sbx_fail_truncates);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("sbx_log");
-	tcase_add_test(tc, test_sbx_log_callback);
+	tc = tcase_create("sbx_buf");
+	tcase_add_test(tc, test_sbx_buf_grows_and_terminates);
+	tcase_add_test(tc, test_sbx_buf_refuses_overflow);
+	tcase_add_test(tc, test_sbx_exit_status);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sbx_escape");

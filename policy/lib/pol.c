@@ -62,9 +62,9 @@ struct directive {
 };
 
 /* A growable output buffer; bad is set once an allocation failed. */
+/* The dump's text; bad once out of memory (checked at the end). */
 struct out {
-	char *s;
-	size_t len, cap;
+	struct sbx_buf b;
 	int bad;
 };
 
@@ -789,29 +789,8 @@ static int finish_syscalls(struct parser *ps)
 
 static void put(struct out *o, const char *s, size_t n)
 {
-	if (o->bad)
-		return;
-	if (n >= SIZE_MAX / 2 - o->len) {
+	if (!o->bad && sbx_buf_add(&o->b, s, n) < 0)
 		o->bad = 1;
-		return;
-	}
-	if (o->len + n + 1 > o->cap) {
-		size_t cap = o->cap ? o->cap : 1024;
-		char *ns;
-
-		while (cap < o->len + n + 1)
-			cap *= 2;
-		ns = realloc(o->s, cap);
-		if (!ns) {
-			o->bad = 1;
-			return;
-		}
-		o->s = ns;
-		o->cap = cap;
-	}
-	memcpy(o->s + o->len, s, n);
-	o->len += n;
-	o->s[o->len] = '\0';
 }
 
 static void puts_(struct out *o, const char *s)
@@ -1346,19 +1325,19 @@ int pol_parse_file(const char *path, struct sbx_policy *p,
 
 int pol_dump(const struct sbx_policy *p, char **out, size_t *len)
 {
-	struct out o = { NULL, 0, 0, 0 };
+	struct out o = { { 0 }, 0 };
 	size_t i;
 
 	for (i = 0; i < NELEM(directives); i++)
 		directives[i].dump(&o, &directives[i], p);
-	if (!o.s && !o.bad)
+	if (!o.b.s && !o.bad)
 		puts_(&o, "");
 	if (o.bad) {
-		free(o.s);
+		sbx_buf_free(&o.b);
 		errno = ENOMEM;
 		return -1;
 	}
-	*out = o.s;
-	*len = o.len;
+	*out = o.b.s;
+	*len = o.b.len;
 	return 0;
 }

@@ -15,9 +15,6 @@
 
 extern char **environ;
 
-#define EXIT_OK 0
-#define EXIT_PERM 100
-#define EXIT_TEMP 111
 
 static void usage(FILE *f)
 {
@@ -43,25 +40,7 @@ static void fatal_usage(const char *what, const char *arg)
 			sbx_escape(esc, sizeof(esc), arg, strlen(arg)));
 	else
 		fprintf(stderr, "spp-policy: fatal: %s\n", what);
-	exit(EXIT_PERM);
-}
-
-/* Errors that say nothing about the file: out of memory, out of
- * descriptors, an I/O error, an unreadable user database. Everything else
- * (syntax, ranges, a missing or unreadable file) is the file's fault. */
-static int temporary(int code)
-{
-	switch (code) {
-	case ENOMEM:
-	case EMFILE:
-	case ENFILE:
-	case EIO:
-	case EAGAIN:
-	case EINTR:
-		return 1;
-	default:
-		return 0;
-	}
+	exit(SBX_EXIT_PERM);
 }
 
 /* Parse one file; on error print the parser's message, which starts with
@@ -71,9 +50,9 @@ static int load(const char *path, struct sbx_policy *p)
 	struct sbx_error err = { 0, "" };
 
 	if (pol_parse_file(path, p, &err) == 0)
-		return EXIT_OK;
+		return SBX_EXIT_OK;
 	fprintf(stderr, "%s\n", err.msg);
-	return temporary(err.code) ? EXIT_TEMP : EXIT_PERM;
+	return sbx_exit_status(err.code);
 }
 
 static void flush_stdout(void)
@@ -81,7 +60,7 @@ static void flush_stdout(void)
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "spp-policy: fatal: cannot write output: %s\n",
 			strerror(errno));
-		exit(EXIT_TEMP);
+		exit(SBX_EXIT_TEMP);
 	}
 }
 
@@ -97,7 +76,7 @@ static int cmd_check(int argc, char **argv)
 		char esc[1024];
 		int r = load(argv[i], &p);
 
-		if (r == EXIT_OK) {
+		if (r == SBX_EXIT_OK) {
 			sbx_escape(esc, sizeof(esc), argv[i], strlen(argv[i]));
 			/* valid, but no sandbox for the calls it lacks */
 			if (p.sysdefault == SBX_SYS_COMPLAIN)
@@ -108,14 +87,14 @@ static int cmd_check(int argc, char **argv)
 					esc);
 			sbx_policy_clear(&p);
 			printf("%s: ok\n", esc);
-		} else if (r == EXIT_TEMP) {
+		} else if (r == SBX_EXIT_TEMP) {
 			temp = 1;
 		} else {
 			bad = 1;
 		}
 	}
 	flush_stdout();
-	return bad ? EXIT_PERM : temp ? EXIT_TEMP : EXIT_OK;
+	return bad ? SBX_EXIT_PERM : temp ? SBX_EXIT_TEMP : SBX_EXIT_OK;
 }
 
 static int cmd_show(int argc, char **argv)
@@ -128,18 +107,18 @@ static int cmd_show(int argc, char **argv)
 	if (argc != 1)
 		fatal_usage("show: name exactly one file", NULL);
 	r = load(argv[0], &p);
-	if (r != EXIT_OK)
+	if (r != SBX_EXIT_OK)
 		return r;
 	if (pol_dump(&p, &text, &len) < 0) {
 		sbx_policy_clear(&p);
 		fprintf(stderr, "spp-policy: fatal: out of memory\n");
-		return EXIT_TEMP;
+		return SBX_EXIT_TEMP;
 	}
 	sbx_policy_clear(&p);
 	fwrite(text, 1, len, stdout);
 	free(text);
 	flush_stdout();
-	return EXIT_OK;
+	return SBX_EXIT_OK;
 }
 
 /* Write FILE.bpf, the seccomp filter compiled ahead of time, which
@@ -148,7 +127,7 @@ static int cmd_compile(int argc, char **argv)
 {
 	struct sbx_error err = { 0, "" };
 	char path[4096], esc[300];
-	int worst = EXIT_OK;
+	int worst = SBX_EXIT_OK;
 
 	if (argc < 1)
 		fatal_usage("compile: no file named", NULL);
@@ -156,8 +135,8 @@ static int cmd_compile(int argc, char **argv)
 		struct sbx_policy p;
 		int r = load(argv[i], &p);
 
-		if (r != EXIT_OK) {
-			worst = worst == EXIT_PERM ? worst : r;
+		if (r != SBX_EXIT_OK) {
+			worst = worst == SBX_EXIT_PERM ? worst : r;
 			continue;
 		}
 		if (snprintf(path, sizeof(path), "%s.bpf", argv[i]) >=
@@ -167,9 +146,9 @@ static int cmd_compile(int argc, char **argv)
 				sbx_escape(esc, sizeof(esc), err.msg,
 					   strlen(err.msg)));
 			/* a refused directory is the admin's to fix */
-			worst = worst == EXIT_PERM || err.code == EPERM ?
-					EXIT_PERM :
-					EXIT_TEMP;
+			worst = worst == SBX_EXIT_PERM || err.code == EPERM ?
+					SBX_EXIT_PERM :
+					SBX_EXIT_TEMP;
 		} else {
 			printf("%s\n", sbx_escape(esc, sizeof(esc), path,
 						  strlen(path)));
@@ -192,7 +171,7 @@ static int cmd_install(int argc, char **argv)
 	char bpf[4096], esc[300];
 	char *buf = NULL;
 	size_t len = 0;
-	int status = EXIT_OK;
+	int status = SBX_EXIT_OK;
 
 	if (argc != 2)
 		fatal_usage("install: name NEW and DEST", NULL);
@@ -200,13 +179,13 @@ static int cmd_install(int argc, char **argv)
 	    pol_parse_buf(argv[0], buf, len, &p, &err) < 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		free(buf);
-		return temporary(err.code) ? EXIT_TEMP : EXIT_PERM;
+		return sbx_exit_status(err.code);
 	}
 	iov.iov_base = buf;
 	iov.iov_len = len;
 	if (sbx_file_replace(argv[1], &iov, 1, 0644, &err) < 0) {
 		fprintf(stderr, "spp-policy: fatal: install: %s\n", err.msg);
-		status = err.code == EPERM ? EXIT_PERM : EXIT_TEMP;
+		status = err.code == EPERM ? SBX_EXIT_PERM : SBX_EXIT_TEMP;
 		goto out;
 	}
 	printf("%s: installed\n",
@@ -267,7 +246,7 @@ static int cmd_learn(int argc, char **argv)
 	struct pol_learn_run run;
 	const char *into = NULL;
 	char **env = NULL, esc[200];
-	int i, inherit = 0, status = EXIT_TEMP, have = 0;
+	int i, inherit = 0, status = SBX_EXIT_TEMP, have = 0;
 
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
@@ -346,12 +325,12 @@ static int cmd_learn(int argc, char **argv)
 		sbx_policy_clear(&learned);
 	}
 	flush_stdout();
-	status = EXIT_OK;
+	status = SBX_EXIT_OK;
 done:
 	if (have)
 		sbx_policy_clear(&p);
 out:
-	if (status != EXIT_OK && err.msg[0])
+	if (status != SBX_EXIT_OK && err.msg[0])
 		fprintf(stderr, "spp-policy: fatal: learn: %s\n", err.msg);
 	sbx_result_clear(&r);
 	sbx_jail_free(jail);
@@ -379,7 +358,7 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
 		flush_stdout();
-		return EXIT_OK;
+		return SBX_EXIT_OK;
 	}
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
 		if (strcmp(commands[k].name, argv[1]) == 0)

@@ -19,6 +19,16 @@ struct sbx_error {
 int sbx_fail(struct sbx_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Exit statuses of every spp-sandbox program, qmail's convention. */
+#define SBX_EXIT_OK 0
+#define SBX_EXIT_PERM 100 /* the input is wrong (usage, a bad file): fix it */
+#define SBX_EXIT_TEMP 111 /* try again: out of memory or descriptors, I/O */
+/* The exit status an error's code deserves: SBX_EXIT_TEMP for what says
+ * nothing about the input (ENOMEM, EMFILE, ENFILE, EIO, EAGAIN, EINTR),
+ * else SBX_EXIT_PERM (a policy file caught being written, EBUSY, too: as
+ * it stands it is no policy). */
+int sbx_exit_status(int code);
+
 /* What the SMTP client sees when a plugin fails (cannot start, crashes,
  * exits 120, is killed by a limit, the timeout or the filter). */
 enum sbx_fail_action {
@@ -325,15 +335,21 @@ void sbx_env_free(char **env);
  * it: [A-Za-z_][A-Za-z0-9_]*)? */
 int sbx_env_valid(const char *kv);
 
-/* Logging callback: one line without newline, level "fatal", "warning" or
- * "info". The library logs only through it; the default writes nothing. */
-typedef void (*sbx_log_fn)(const char *level, const char *line);
-void sbx_set_log(sbx_log_fn fn);
-void sbx_log(const char *level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* A growable byte buffer; s is NUL-terminated once anything was added.
+ * sbx_buf_add() appends n bytes of s: returns 0, or -1 with errno ENOMEM
+ * (b unchanged). Start from { 0 }; sbx_buf_free() frees and resets. */
+struct sbx_buf {
+	char *s;
+	size_t len, cap;
+};
+int sbx_buf_add(struct sbx_buf *b, const void *s, size_t n);
+int sbx_buf_adds(struct sbx_buf *b, const char *s);
+void sbx_buf_free(struct sbx_buf *b);
 
-/* Escape untrusted bytes for a log line: printable ASCII kept, the rest as
- * \xNN; truncated to fit dst (always NUL-terminated). Returns dst. */
+/* The library never prints: errors come back in struct sbx_error, and
+ * the programs write them as log lines. sbx_escape() makes untrusted
+ * bytes fit for one: printable ASCII kept, the rest as \xNN; truncated to
+ * fit dst (always NUL-terminated). Returns dst. */
 char *sbx_escape(char *dst, size_t dstlen, const char *src, size_t srclen);
 
 #endif

@@ -18,8 +18,8 @@
 
 struct sink {
 	int fd;
-	char *buf;
-	size_t len, cap, max; /* max: bytes kept; more is an overflow */
+	struct sbx_buf b;
+	size_t max; /* bytes kept; more is an overflow */
 	int eof, overflow;
 };
 
@@ -52,25 +52,12 @@ static int sink_read(struct sink *s)
 			return 0;
 		}
 		keep = (size_t)n;
-		if (s->len + keep > s->max) {
+		if (s->b.len + keep > s->max) {
 			s->overflow = 1;
-			keep = s->max - s->len;
+			keep = s->max - s->b.len;
 		}
-		if (s->len + keep + 1 > s->cap) {
-			size_t cap = s->cap ? s->cap : 4096;
-			char *b;
-
-			while (cap < s->len + keep + 1)
-				cap *= 2;
-			b = realloc(s->buf, cap);
-			if (!b)
-				return -1;
-			s->buf = b;
-			s->cap = cap;
-		}
-		memcpy(s->buf + s->len, tmp, keep);
-		s->len += keep;
-		s->buf[s->len] = '\0';
+		if (sbx_buf_add(&s->b, tmp, keep) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -152,8 +139,8 @@ int sbx_collect(const struct sbx_plan *pl, pid_t pid, int pidfd, int out_rd,
 		struct sbx_error *err)
 {
 	const struct sbx_policy *p = pl->jail->pol;
-	struct sink out = { out_rd, NULL, 0, 0, p->stdout_max, 0, 0 };
-	struct sink er = { err_rd, NULL, 0, 0, p->stderr_max, 0, 0 };
+	struct sink out = { out_rd, { 0 }, p->stdout_max, 0, 0 };
+	struct sink er = { err_rd, { 0 }, p->stderr_max, 0, 0 };
 	double deadline = pl->t0_ms + (double)p->timeout_ms;
 	int exit_seen = 0, exit_status = 0, killed = 0, wstatus;
 	int status_open = 1;
@@ -216,10 +203,10 @@ int sbx_collect(const struct sbx_plan *pl, pid_t pid, int pidfd, int out_rd,
 	r->cpu_ms = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
 		    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 	r->maxrss_kb = ru.ru_maxrss;
-	r->out = out.buf;
-	r->out_len = out.len;
-	r->err = er.buf;
-	r->err_len = er.len;
+	r->out = out.b.s;
+	r->out_len = out.b.len;
+	r->err = er.b.s;
+	r->err_len = er.b.len;
 
 	if (exit_seen) {
 		if (WIFEXITED(exit_status)) {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* spp-run: run one qmail-spp plugin in a sandbox and relay its verdict.
- * Exit 0: the plugin ran to its end; 111: it failed or could not start;
- * 100: usage or policy error. A failure always leaves a verdict on stdout. */
+ * Exit 0: the plugin ran to its end; 111: it failed or could not start,
+ * or its policy could not be read for a temporary reason; 100: usage or
+ * policy error. A failure always leaves a verdict on stdout. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -29,11 +30,6 @@ static void usage(FILE *f)
 		   "       spp-run [OPTION]... --shell [--] COMMAND-LINE\n");
 }
 
-static void log_line(const char *level, const char *line)
-{
-	fprintf(stderr, "spp-run: %s: %s\n", level, line);
-}
-
 /* qmail-spp ignores exit codes, so a failure must be a verdict line. */
 static void print_fail_line(const struct sbx_policy *p)
 {
@@ -43,11 +39,13 @@ static void print_fail_line(const struct sbx_policy *p)
 		printf("%s\n", line);
 }
 
-static void fatal_config(const char *msg)
+/* A usage or policy error: the default failure verdict, and the exit
+ * status the error's class deserves. */
+static void fatal_config(const struct sbx_error *err)
 {
 	struct sbx_policy dflt;
 
-	fprintf(stderr, "spp-run: fatal: %s\n", msg);
+	fprintf(stderr, "spp-run: fatal: %s\n", err->msg);
 	if (sbx_policy_default(&dflt, NULL) == 0) {
 		print_fail_line(&dflt);
 		sbx_policy_clear(&dflt);
@@ -55,7 +53,7 @@ static void fatal_config(const char *msg)
 		printf("E451 plugin failed, try again later (#4.3.0)\n");
 	}
 	fflush(stdout);
-	exit(100);
+	exit(sbx_exit_status(err->code));
 }
 
 /* A closed 0, 1 or 2 (qmail-spp closes stdin) would let a pipe take that
@@ -64,7 +62,7 @@ static void open_std_fds(void)
 {
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) < 0)
-			_exit(111);
+			_exit(SBX_EXIT_TEMP);
 }
 
 /* Does the line start with "NAME: ", NAME the plugin's path as written
@@ -326,7 +324,7 @@ static int relay(const struct sbx_cli *cli, const struct sbx_policy *p,
 				"its verdict was dropped: failing" :
 				"verdict: out of memory");
 		failed(p, r, cli->event);
-		return 111;
+		return SBX_EXIT_TEMP;
 	}
 	fwrite(out, 1, outlen, stdout);
 	free(out);
@@ -344,7 +342,7 @@ int main(int argc, char **argv)
 	char *shell_argv[4] = { "/bin/sh", "-c", NULL, NULL };
 	char **env = NULL, **plugin_argv;
 	char esc[200];
-	int status = 111;
+	int status = SBX_EXIT_TEMP;
 
 	open_std_fds();
 	/* Started by qmail-smtpd (or qmail-spp 0.42's sh -c, which execs
@@ -354,10 +352,9 @@ int main(int argc, char **argv)
 	/* qmail-spp stops reading at the first terminal verdict: a closed
 	 * pipe must not cost us the report line. */
 	signal(SIGPIPE, SIG_IGN);
-	sbx_set_log(log_line);
 	if (sbx_cli_parse(&cli, argc, argv, &err) < 0) {
 		usage(stderr);
-		fatal_config(err.msg);
+		fatal_config(&err);
 	}
 	if (cli.help) {
 		usage(stdout);
@@ -370,14 +367,14 @@ int main(int argc, char **argv)
 	if (cli.policy ? pol_parse_file(cli.policy, &pol, &err) :
 			 sbx_policy_default(&pol, &err)) {
 		sbx_cli_clear(&cli);
-		fatal_config(err.msg);
+		fatal_config(&err);
 	}
 	/* As qmail-spp did: the plugin sees qmail-smtpd's environment,
 	 * unless the policy names what it may see. */
 	if (cli.inherit_env && !pol.env_set) {
 		sbx_strv_clear(&pol.env_pass);
 		if (sbx_strv_add(&pol.env_pass, "*", &err) < 0)
-			fatal_config(err.msg);
+			fatal_config(&err);
 	}
 	/* learn mode trusts the plugin: its decisions go through as made,
 	 * and a slow one gets the time to take its whole path */

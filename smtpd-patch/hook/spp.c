@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The hook layer: reads control/smtpplugins, runs each event's plugins
  * through the transport (spp-run) and applies their commands with qmail-spp
- * 0.42's semantics, talking to qmail-smtpd only through spp_glue_*. */
+ * 0.42's semantics, talking to qmail-smtpd only through spp_glue_*.
+ * Compiled into qmail-smtpd, which links nothing of spp-sandbox: the
+ * small buffer, escaper and line reader here are its own on purpose
+ * (libsbx has the ones every other part uses). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -52,7 +55,8 @@ struct section {
 	size_t n, cap;
 };
 
-/* A growable string, always NUL-terminated once s is set. */
+/* A growable string, always NUL-terminated once s is set (as sbx_buf,
+ * which qmail-smtpd does not link). */
 struct buf {
 	char *s;
 	size_t len, cap;

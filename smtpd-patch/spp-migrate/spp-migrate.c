@@ -16,8 +16,6 @@
 #include "sbx.h"
 #include "spp.h"
 
-#define EXIT_PERM 100
-#define EXIT_TEMP 111
 
 static const char *prog = "spp-migrate";
 
@@ -170,7 +168,7 @@ static void write_new(const char *dir, const char *name, const char *from)
 	}
 	if (pol_dump(&p, &text, &len) < 0) {
 		sbx_policy_clear(&p);
-		fatal(EXIT_TEMP, "out of memory", NULL);
+		fatal(SBX_EXIT_TEMP, "out of memory", NULL);
 	}
 	snprintf(
 		head, sizeof(head),
@@ -320,7 +318,7 @@ int main(int argc, char **argv)
 	int i, nrules = 0;
 
 	if (!rules)
-		fatal(EXIT_TEMP, "out of memory", NULL);
+		fatal(SBX_EXIT_TEMP, "out of memory", NULL);
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0) {
@@ -332,7 +330,7 @@ int main(int argc, char **argv)
 			i++;
 			if (strcmp(argv[i], "0.42") &&
 			    strcmp(argv[i], "sagredo"))
-				fatal(EXIT_PERM, "--dialect is 0.42 or sagredo",
+				fatal(SBX_EXIT_PERM, "--dialect is 0.42 or sagredo",
 				      NULL);
 			spp_set_dialect(strcmp(argv[i], "sagredo") ?
 						SPP_DIALECT_042 :
@@ -343,14 +341,14 @@ int main(int argc, char **argv)
 			/* named from here, read from the qmail home */
 			rules[nrules] = realpath(argv[++i], NULL);
 			if (!rules[nrules++])
-				fatal(EXIT_TEMP, argv[i], strerror(errno));
+				fatal(SBX_EXIT_TEMP, argv[i], strerror(errno));
 		} else {
 			usage(stderr);
-			fatal(EXIT_PERM, "unknown argument", argv[i]);
+			fatal(SBX_EXIT_PERM, "unknown argument", argv[i]);
 		}
 	}
 	if (chdir(home) < 0)
-		fatal(EXIT_TEMP, home, strerror(errno));
+		fatal(SBX_EXIT_TEMP, home, strerror(errno));
 	/* read the file whatever this shell's switches say */
 	unsetenv("NOSPP");
 	setenv("ENABLE_SPP", "1", 1);
@@ -367,7 +365,7 @@ int main(int argc, char **argv)
 	       m.lines, m.files, m.own, m.dflt, m.builtin, m.dropins,
 	       m.written);
 	if (fflush(stdout) != 0)
-		return EXIT_TEMP;
+		return SBX_EXIT_TEMP;
 	/* qmail-smtpd would refuse every connection (421) */
-	return m.unreadable ? EXIT_TEMP : 0;
+	return m.unreadable ? SBX_EXIT_TEMP : 0;
 }

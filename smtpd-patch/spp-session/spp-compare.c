@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sbx.h"
 #include "spp-compare.h"
 
 /* A plugin run bare gets as long as this; 0.42 had no limit at all. */
@@ -54,36 +55,13 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* A growable string; on failure the run is reported as not made. */
-struct text {
-	char *s;
-	size_t len, cap;
-};
-
-static int text_add(struct text *t, const char *s, size_t n)
-{
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 256;
-		char *p;
-
-		while (cap < t->len + n + 1)
-			cap *= 2;
-		p = realloc(t->s, cap);
-		if (!p)
-			return -1;
-		t->s = p;
-		t->cap = cap;
-	}
-	memcpy(t->s + t->len, s, n);
-	t->len += n;
-	t->s[t->len] = '\0';
-	return 0;
-}
+/* Text is kept in sbx_buf; when out of memory the run is reported as
+ * not made. */
 
 /* The plugin as qmail-spp 0.42 runs it: execv of the path (or /bin/sh
  * -c for a ':' line), stdin closed, stdout a pipe, stderr ours. Fills out
  * (NUL-terminated) and how it ended; -1 when it could not be run. */
-static int run_bare(const struct spp_run_req *req, struct text *out, char *how,
+static int run_bare(const struct spp_run_req *req, struct sbx_buf *out, char *how,
 		    size_t howlen)
 {
 	char *shell_argv[] = { "/bin/sh", "-c", (char *)req->plugin, NULL };
@@ -127,13 +105,13 @@ static int run_bare(const struct spp_run_req *req, struct text *out, char *how,
 			continue;
 		if (n <= 0)
 			break;
-		if (out->len < OUT_MAX && text_add(out, buf, (size_t)n) < 0)
+		if (out->len < OUT_MAX && sbx_buf_add(out, buf, (size_t)n) < 0)
 			break;
 	}
 	close(p[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (!out->s && text_add(out, "", 0) < 0)
+	if (!out->s && sbx_buf_add(out, "", 0) < 0)
 		return -1;
 	if (killed)
 		snprintf(how, howlen, "still running after %ds, killed",
@@ -148,7 +126,7 @@ static int run_bare(const struct spp_run_req *req, struct text *out, char *how,
 /* The command lines as qmail-spp reads them: empty lines skipped, a
  * trailing CR dropped, nothing after the first terminal command. The
  * same reading for both runs, so that only decisions differ. */
-static void decisions(const char *s, size_t len, struct text *out)
+static void decisions(const char *s, size_t len, struct sbx_buf *out)
 {
 	const char *end = s + len;
 
@@ -159,7 +137,7 @@ static void decisions(const char *s, size_t len, struct text *out)
 		if (n && s[n - 1] == '\r')
 			n--;
 		if (n) {
-			if (text_add(out, s, n) < 0 || text_add(out, "\n", 1))
+			if (sbx_buf_add(out, s, n) < 0 || sbx_buf_add(out, "\n", 1))
 				return;
 			if (strchr("ANODER", s[0]))
 				return;
@@ -169,7 +147,7 @@ static void decisions(const char *s, size_t len, struct text *out)
 }
 
 /* One side of a difference: its decision lines, or "no decision". */
-static void show(const char *who, const struct text *d, const char *how)
+static void show(const char *who, const struct sbx_buf *d, const char *how)
 {
 	const char *s = d->s && d->len ? d->s : NULL;
 
@@ -186,7 +164,7 @@ static void show(const char *who, const struct text *d, const char *how)
 /* spp-run's stderr, captured: the report line back to our stderr, how
  * the run ended into how, and its diagnose lines as the reasons of a
  * difference into why. */
-static void explain(const char *err, struct text *why, char *how, size_t howlen)
+static void explain(const char *err, struct sbx_buf *why, char *how, size_t howlen)
 {
 	const char *s = err;
 
@@ -213,9 +191,9 @@ static void explain(const char *err, struct text *why, char *how, size_t howlen)
 			w = dv;
 		if (w) {
 			w += 2;
-			if (text_add(why, "#   why: ", 9) < 0 ||
-			    text_add(why, w, (size_t)(n - (w - s))) < 0 ||
-			    text_add(why, "\n", 1) < 0)
+			if (sbx_buf_add(why, "#   why: ", 9) < 0 ||
+			    sbx_buf_add(why, w, (size_t)(n - (w - s))) < 0 ||
+			    sbx_buf_add(why, "\n", 1) < 0)
 				return;
 		}
 		if (!d)
@@ -225,7 +203,7 @@ static void explain(const char *err, struct text *why, char *how, size_t howlen)
 }
 
 /* Read what spp-run wrote into the capture file, from the start. */
-static int read_capture(int fd, struct text *err)
+static int read_capture(int fd, struct sbx_buf *err)
 {
 	char buf[4096];
 	ssize_t n;
@@ -233,16 +211,16 @@ static int read_capture(int fd, struct text *err)
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return -1;
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (err->len < OUT_MAX && text_add(err, buf, (size_t)n) < 0)
+		if (err->len < OUT_MAX && sbx_buf_add(err, buf, (size_t)n) < 0)
 			return -1;
-	return err->s || text_add(err, "", 0) == 0 ? 0 : -1;
+	return err->s || sbx_buf_add(err, "", 0) == 0 ? 0 : -1;
 }
 
 int compare_transport(const struct spp_run_req *req, struct spp_run_reply *rep)
 {
 	struct spp_run_req sreq = *req;
-	struct text bare = { 0 }, err = { 0 }, bd = { 0 }, sd = { 0 };
-	struct text why = { 0 };
+	struct sbx_buf bare = { 0 }, err = { 0 }, bd = { 0 }, sd = { 0 };
+	struct sbx_buf why = { 0 };
 	char bhow[64], show_how[200] = "", fails[160];
 	int cap = -1, saved = -1, rc = -1, differs;
 

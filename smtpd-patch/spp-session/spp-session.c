@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sbx.h"
 #include "spp-compare.h"
 #include "spp.h"
 
@@ -53,7 +54,7 @@ static void usage(FILE *f)
 static void nomem(void)
 {
 	fprintf(stderr, "%s: fatal: out of memory\n", prog);
-	exit(111);
+	exit(SBX_EXIT_TEMP);
 }
 
 static char *xstrdup(const char *p)
@@ -524,7 +525,7 @@ static void bad_usage(const char *why, const char *what)
 {
 	fprintf(stderr, "%s: fatal: %s%s\n", prog, why, what ? what : "");
 	usage(stderr);
-	exit(100);
+	exit(SBX_EXIT_PERM);
 }
 
 int main(int argc, char **argv)
@@ -577,7 +578,7 @@ int main(int argc, char **argv)
 	if (rcpthosts && read_rcpthosts(rcpthosts) < 0) {
 		fprintf(stderr, "%s: fatal: cannot read %s: %s\n", prog,
 			rcpthosts, strerror(errno));
-		return 111;
+		return SBX_EXIT_TEMP;
 	}
 	v = getenv("RELAYCLIENT");
 	if (v)
@@ -591,7 +592,7 @@ int main(int argc, char **argv)
 		/* What qmail-smtpd's die_control() answers. */
 		reply("421 unable to read controls (#4.3.0)", "");
 		cleanup();
-		return 111;
+		return SBX_EXIT_TEMP;
 	}
 	if (s.compare && s.learn)
 		bad_usage("--compare and --learn exclude each other", NULL);
@@ -607,7 +608,7 @@ int main(int argc, char **argv)
 		printf("# compare: %u of %u plugin runs decided differently\n",
 		       compare_differences(), compare_runs());
 	if (fflush(stdout) != 0)
-		return 111;
+		return SBX_EXIT_TEMP;
 	/* 1: the sandbox would change what happens to mail */
 	return s.compare && compare_differences() ? 1 : 0;
 }
