@@ -24,12 +24,15 @@ runner_lib_libsbx_a_SOURCES = \
 	runner/lib/syscalls.c \
 	runner/lib/filter.c \
 	runner/lib/ns.c \
+	runner/lib/plan.c \
 	runner/lib/mount.c \
 	runner/lib/resolve.c \
 	runner/lib/replace.c \
 	runner/lib/cgroup.c \
 	runner/lib/caps.c \
-	runner/lib/spawn.c \
+	runner/lib/jail.c \
+	runner/lib/init.c \
+	runner/lib/run.c \
 	runner/lib/collect.c \
 	runner/lib/result.c \
 	runner/lib/env.c \

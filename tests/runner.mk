@@ -5,8 +5,9 @@
 # (resolve.c).
 if HAVE_CHECK
 check_PROGRAMS += tests/test_runner tests/test_cli tests/test_env \
-	tests/test_resolve
-TESTS += tests/test_runner tests/test_cli tests/test_env tests/test_resolve
+	tests/test_resolve tests/test_plan
+TESTS += tests/test_runner tests/test_cli tests/test_env tests/test_resolve \
+	tests/test_plan
 
 tests_test_runner_SOURCES = tests/test_runner.c
 # the build-time default filter, checked against libseccomp's output
@@ -26,6 +27,11 @@ tests_test_resolve_SOURCES = tests/test_resolve.c
 tests_test_resolve_CPPFLAGS = $(SBX_CPPFLAGS) -I$(srcdir)/runner/lib
 tests_test_resolve_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_resolve_LDADD = $(SBX_LIBS) $(CHECK_LIBS)
+
+tests_test_plan_SOURCES = tests/test_plan.c
+tests_test_plan_CPPFLAGS = $(SBX_CPPFLAGS) -I$(srcdir)/runner/lib
+tests_test_plan_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_plan_LDADD = $(SBX_LIBS) $(CHECK_LIBS)
 
 tests_test_env_SOURCES = tests/test_env.c
 tests_test_env_CPPFLAGS = $(SBX_CPPFLAGS)

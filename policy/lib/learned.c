@@ -14,6 +14,9 @@
 #include "pol.h"
 #include "verdict.h"
 
+_Static_assert(SBX_LEARN_PATHS <= POL_PATHS_MAX,
+	       "the paths one run can show must fit a policy");
+
 /* Calls that do one job in ways a library picks at run time (whether an
  * answer is already there, which libc, which buffer): one seen, all are
  * learned, or a path not taken in the learning runs would be killed. */

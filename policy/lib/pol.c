@@ -128,6 +128,8 @@ static const char *const family_names[] = {
 	"netlink",
 };
 
+_Static_assert(POL_PATHS_MAX <= SBX_PATHS_MAX,
+	       "a policy the parser accepts must fit the sandbox's view");
 _Static_assert(SBX_AF_UNIX == 1u << 0 && SBX_AF_INET == 1u << 1 &&
 		       SBX_AF_INET6 == 1u << 2 && SBX_AF_NETLINK == 1u << 3,
 	       "family_names[i] is SBX_AF_* bit i");

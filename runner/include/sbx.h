@@ -83,6 +83,10 @@ struct sbx_ports {
 /* The in-memory policy for one plugin. Owns every string it points to.
  * Sizes in bytes, times in milliseconds; 0 means "unlimited" only where
  * noted. */
+/* The most ro and rw paths a policy may add to the view: the library's
+ * limit, which the policy language's must not exceed. */
+#define SBX_PATHS_MAX 24
+
 struct sbx_policy {
 	/* limits */
 	uint64_t timeout_ms; /* wall clock (never unlimited) */
@@ -104,7 +108,7 @@ struct sbx_policy {
 
 	/* filesystem */
 	struct sbx_path *paths; /* extra binds beyond the base view */
-	size_t npaths;
+	size_t npaths; /* at most SBX_PATHS_MAX */
 	char *workdir; /* NULL: the caller's cwd when visible */
 
 	/* identity used when spp-run runs as root (ignored otherwise) */

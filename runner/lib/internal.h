@@ -268,11 +268,11 @@ int sbx_ns_write_maps(const struct sbx_jail *j, pid_t pid,
 		      struct sbx_error *err);
 int sbx_ns_clone_flags(const struct sbx_jail *j);
 
-/* mount.c: is path inside a directory bound from the host (the last
+/* plan.c: is path inside a directory bound from the host (the last
  * mount covering it decides: a tmpfs or proc mounted later hides it)? */
 int sbx_plan_visible(const struct sbx_plan *pl, const char *path);
 
-/* mount.c: the parent plans the view, init builds it. */
+/* plan.c: the parent plans the view; mount.c: init builds it. */
 int sbx_mount_plan(struct sbx_plan *pl, const char *program,
 		   struct sbx_error *err);
 int sbx_mount_build(const struct sbx_plan *pl, const char **what);
