@@ -15,7 +15,6 @@
 
 extern char **environ;
 
-
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: spp-policy check [--] FILE...\n"
