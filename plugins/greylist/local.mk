@@ -17,12 +17,10 @@ PLUGIN_POLICIES += \
 	plugins/greylist/greylist-redis.policy \
 	$(NULL)
 endif
-TESTS += tests/greylist.test
 EXTRA_DIST += \
 	plugins/greylist/greylist.policy \
 	plugins/greylist/greylist-redis.policy \
 	plugins/greylist/README.section.md \
-	tests/greylist.test \
 	bench/greylist-bench.sh \
 	$(NULL)
 

@@ -16,8 +16,8 @@
 
 #define PROG "rbl"
 
-#ifdef SPP_ESCAPE /* test-only variant, see tests/plugins-a-escape.h */
-#include "plugins-a-escape.h"
+#ifdef SPP_ESCAPE /* test-only variant, see tests/plugins/escape.h */
+#include "escape.h"
 #else
 static void escape(void)
 {

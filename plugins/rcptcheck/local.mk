@@ -13,9 +13,7 @@ rcptcheck_make_CFLAGS = $(AM_CFLAGS) $(CDB_CFLAGS)
 rcptcheck_make_LDADD = $(CDB_LIBS)
 PLUGIN_POLICIES += plugins/rcptcheck/rcptcheck.policy
 endif
-TESTS += tests/rcptcheck.test
 EXTRA_DIST += \
 	plugins/rcptcheck/rcptcheck.policy \
 	plugins/rcptcheck/README.section.md \
-	tests/rcptcheck.test \
 	$(NULL)

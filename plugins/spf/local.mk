@@ -9,9 +9,7 @@ plugins_spf_spf_LDFLAGS =
 plugins_spf_spf_LDADD = $(SPF2_LIBS)
 PLUGIN_POLICIES += plugins/spf/spf.policy
 endif
-TESTS += tests/spf.test
 EXTRA_DIST += \
 	plugins/spf/spf.policy \
 	plugins/spf/README.section.md \
-	tests/spf.test \
 	$(NULL)

@@ -9,8 +9,8 @@
 
 #define PROG "tarpit"
 
-#ifdef SPP_ESCAPE /* test-only variant, see tests/plugins-a-escape.h */
-#include "plugins-a-escape.h"
+#ifdef SPP_ESCAPE /* test-only variant, see tests/plugins/escape.h */
+#include "escape.h"
 #else
 static void escape(void)
 {

@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shell suites (TAP), each named after what it tests; all source tap.sh
+# (TAP output, failure notes, the one "can a sandbox be made here" probe).
+SUITES = \
+	tests/suites/sandbox.test \
+	tests/suites/policy-enforce.test \
+	tests/suites/spp-policy.test \
+	tests/suites/learn.test \
+	tests/suites/compile.test \
+	tests/suites/hook-session.test \
+	tests/suites/plugins-escape.test \
+	tests/suites/shipped-policies.test \
+	tests/suites/all-plugins.test \
+	tests/suites/install.test \
+	tests/suites/greylist.test \
+	tests/suites/rcptcheck.test \
+	tests/suites/spf.test \
+	tests/suites/migration.test \
+	$(NULL)
+TESTS += $(SUITES)
+EXTRA_DIST += $(SUITES) tests/suites/tap.sh tests/suites/spp-load.sh
+
+# The load test, on demand: SPP_LOAD_N=500 make spp-load.
+spp-load: spp-session$(EXEEXT) spp-run$(EXEEXT)
+	$(SHELL) $(srcdir)/tests/suites/spp-load.sh \
+		$(abs_top_builddir)/spp-session$(EXEEXT) \
+		$(abs_top_builddir)/spp-run$(EXEEXT) \
+		$(abs_top_srcdir)/tests/plugins/session/say.sh $(SPP_LOAD_N)
+.PHONY: spp-load
