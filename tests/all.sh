@@ -10,6 +10,13 @@ jobs=${JOBS:-2}
 rm -rf "$out"
 mkdir -p "$out"
 cd "$top"
+# Every build here is out of tree: a build the README's demo command made
+# in the source tree would stop configure ("already configured"), so it
+# is cleaned first.
+if [ -f config.status ]; then
+	echo "== the source tree holds a build (./configure && make): make distclean"
+	make distclean >"$out/distclean.log" 2>&1 || rm -f config.status
+fi
 ./bootstrap >"$out/bootstrap.log" 2>&1
 
 status=0
@@ -28,7 +35,12 @@ build() { # dir, configure args...
 	shift
 	mkdir -p "$dir" && cd "$dir" &&
 		"$top/configure" --enable-werror "$@" >configure.log 2>&1 &&
-		make -j"$jobs" >make.log 2>&1 || { tail -30 "$dir"/*.log; return 1; }
+		make -j"$jobs" >make.log 2>&1 || {
+		for log in "$dir"/configure.log "$dir"/make.log; do
+			[ -f "$log" ] && tail -n 30 "$log"
+		done
+		return 1
+	}
 }
 
 check() { # dir, make args...

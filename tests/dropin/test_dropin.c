@@ -80,7 +80,7 @@ static void write_file(const char *name, const char *text, mode_t mode)
 	ck_assert_int_eq(chmod(path, mode), 0);
 }
 
-/* A plugin that prints $SAY_<name> (printf %b, as tests/spp/say.sh). */
+/* A plugin that prints $SAY_<name> (printf %b, as tests/plugins/session/say.sh). */
 static void plugin(const char *name)
 {
 	char file[64];

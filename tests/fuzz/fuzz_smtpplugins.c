@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target for the hook layer's control/smtpplugins reader
- * (smtpd-patch/spp.c): the input is the file; spp_init() reads it and every
+ * (smtpd-patch/hook/spp.c): the input is the file; spp_init() reads it and every
  * event's plugins, policies included, must be those a model finds in it. */
 #include <errno.h>
 #include <fcntl.h>

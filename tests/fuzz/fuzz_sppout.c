@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target for the hook layer's reading of spp-run's output
- * (smtpd-patch/spp.c): a session of entry point calls whose plugin runs
+ * (smtpd-patch/hook/spp.c): a session of entry point calls whose plugin runs
  * answer with fuzz-chosen output and exit status, checked against a model
  * of qmail-spp's semantics and what may reach the SMTP client. */
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* libFuzzer target for the verdict validator (runner/verdict.c): a plugin's
+/* libFuzzer target for the verdict validator (runner/proto/verdict.c): a plugin's
  * stdout through spp_verdict_filter(), checked against a line-by-line model
  * and the protocol's rules; allowlists come from the input's first bytes. */
 #include <errno.h>

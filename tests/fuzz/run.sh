@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Run one libFuzzer target of tests/fuzz.mk from the build directory:
+# Run one libFuzzer target of tests/fuzz/local.mk from the build directory:
 #   run.sh NAME SECONDS DICT [SEED...]
 # on a fresh copy of the seeds in tests/fuzz/run-NAME (libFuzzer adds what
 # it finds to that directory, the seeds stay as shipped), with $FUZZ_ARGS.

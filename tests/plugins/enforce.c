@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* A test plugin for tests/policy-enforce.test: argv[1] names one thing to do
+/* A test plugin for tests/suites/policy-enforce.test: argv[1] names one thing to do
  * that a policy directive allows or forbids; it prints one verdict line
  * ("E550 ...") telling what happened. "serve" is a host-side TCP server. */
 #define _GNU_SOURCE

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A hostile test plugin: argv[1] names one thing to try inside the sandbox;
  * it prints one verdict line ("E550 ...") telling what happened, so that
- * tests/sandbox.test can tell "denied" from "worked". Run it bare only with
+ * tests/suites/sandbox.test can tell "denied" from "worked". Run it bare only with
  * care: outside the sandbox, kill/write/hostname act on the host. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>

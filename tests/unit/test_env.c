@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests for the plugin's environment (runner/env.c): what passes from
+/* Unit tests for the plugin's environment (runner/lib/env.c): what passes from
  * --env and from spp-run's own environment, in which order; never LD_*. */
 #include <check.h>
 #include <errno.h>

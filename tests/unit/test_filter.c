@@ -862,7 +862,7 @@ static void compile_matches_build(const struct sbx_policy *p)
 
 START_TEST(test_sbx_filter_compile_default)
 {
-	/* This test links the build-time copy (runner/default-filter.c):
+	/* This test links the build-time copy (runner/lib/default-filter.c):
 	 * it must be the default policy's and match what libseccomp
 	 * compiles now. */
 	struct sbx_error err = { 0, "" };

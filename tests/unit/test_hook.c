@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests of the hook layer (smtpd-patch/spp.c) through its C API, with
+/* Unit tests of the hook layer (smtpd-patch/hook/spp.c) through its C API, with
  * a fake glue and a fake transport; and of the real transport
- * (spp-runner.c) with a fake spp-run script. */
+ * (hook/exec-spp-run.c) with a fake spp-run script. */
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests of the policy parser (policy/pol.c, policy/units.c): sizes,
+/* Unit tests of the policy parser (policy/lib/pol.c, policy/lib/units.c): sizes,
  * times, every directive and error, the dump, and the golden files. */
 #include <check.h>
 #include <dirent.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests of sbx_path_resolve (runner/resolve.c): the host paths a bind
+/* Unit tests of sbx_path_resolve (runner/lib/resolve.c): the host paths a bind
  * may use, in a tree of directories and links built for each test. */
 #include <check.h>
 #include <errno.h>

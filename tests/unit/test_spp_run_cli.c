@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests for spp-run's command line (runner/cli.c): one row per
+/* Unit tests for spp-run's command line (runner/spp-run/cli.c): one row per
  * argument vector, with the parse it must give or the usage error. */
 #include <check.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests for the verdict validator (runner/verdict.c): one row per
+/* Unit tests for the verdict validator (runner/proto/verdict.c): one row per
  * protocol case, and the line splitting qmail-spp does on plugin output. */
 #include <check.h>
 #include <errno.h>
