@@ -281,7 +281,7 @@ int sbx_mount_build(const struct sbx_plan *pl, const char **what);
 int sbx_caps_set_ids(const struct sbx_jail *j, const char **what);
 int sbx_caps_drop_all(const struct sbx_jail *j, const char **what);
 
-/* spawn.c */
+/* init.c: the sandbox's pid 1, entered right after clone (run.c) */
 void sbx_init_main(const struct sbx_plan *pl) __attribute__((noreturn));
 
 /* collect.c: the parent side of one run */
@@ -292,7 +292,8 @@ int sbx_collect(const struct sbx_plan *pl, pid_t pid, int pidfd, int out_rd,
 /* CLOCK_MONOTONIC in milliseconds. */
 double sbx_now_ms(void);
 
-/* Write a record from inside the sandbox; never fails loudly. */
+/* init.c: write a record from inside the sandbox (read by collect.c);
+ * never fails loudly. */
 void sbx_msg_send(int fd, enum sbx_msg_type type, int status, int err,
 		  const char *text);
 
