@@ -58,13 +58,12 @@ static int write_u64(const char *dir, const char *file, uint64_t v)
 	return write_str(dir, file, buf);
 }
 
-/* The value of "key N" in a flat keyed file (memory.events, oom_control);
- * 0 when absent or unreadable. */
-static unsigned long long read_key(const char *dir, const char *file,
-				   const char *key)
+/* The start of dir/file (a cgroup file: small) into buf, NUL-terminated;
+ * 0 when absent, unreadable or empty. */
+static int read_small(const char *dir, const char *file, char *buf,
+		      size_t len)
 {
-	char path[PATH_MAX], buf[1024], *p;
-	size_t klen = strlen(key);
+	char path[PATH_MAX];
 	ssize_t n;
 	int fd;
 
@@ -74,11 +73,24 @@ static unsigned long long read_key(const char *dir, const char *file,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
+	return 1;
+}
+
+/* The value of "key N" in a flat keyed file (memory.events, oom_control);
+ * 0 when absent or unreadable. */
+static unsigned long long read_key(const char *dir, const char *file,
+				   const char *key)
+{
+	char buf[1024], *p;
+	size_t klen = strlen(key);
+
+	if (!read_small(dir, file, buf, sizeof(buf)))
+		return 0;
 	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
 		if (strncmp(p, key, klen) == 0 && p[klen] == ' ')
 			return strtoull(p + klen + 1, NULL, 10);
@@ -88,21 +100,11 @@ static unsigned long long read_key(const char *dir, const char *file,
 /* Does the space-separated list in dir/file name both controllers? */
 static int has_controllers(const char *dir, const char *file)
 {
-	char path[PATH_MAX], buf[512];
-	ssize_t n;
-	int fd, mem = 0, pids = 0;
+	char buf[512];
+	int mem = 0, pids = 0;
 
-	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >=
-	    (int)sizeof(path))
+	if (!read_small(dir, file, buf, sizeof(buf)))
 		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	for (char *p = buf; *p;) {
 		size_t len;
 
