@@ -60,8 +60,7 @@ static int write_u64(const char *dir, const char *file, uint64_t v)
 
 /* The start of dir/file (a cgroup file: small) into buf, NUL-terminated;
  * 0 when absent, unreadable or empty. */
-static int read_small(const char *dir, const char *file, char *buf,
-		      size_t len)
+static int read_small(const char *dir, const char *file, char *buf, size_t len)
 {
 	char path[PATH_MAX];
 	ssize_t n;

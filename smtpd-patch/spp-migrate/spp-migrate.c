@@ -16,7 +16,6 @@
 #include "sbx.h"
 #include "spp.h"
 
-
 static const char *prog = "spp-migrate";
 
 static struct {
@@ -330,8 +329,8 @@ int main(int argc, char **argv)
 			i++;
 			if (strcmp(argv[i], "0.42") &&
 			    strcmp(argv[i], "sagredo"))
-				fatal(SBX_EXIT_PERM, "--dialect is 0.42 or sagredo",
-				      NULL);
+				fatal(SBX_EXIT_PERM,
+				      "--dialect is 0.42 or sagredo", NULL);
 			spp_set_dialect(strcmp(argv[i], "sagredo") ?
 						SPP_DIALECT_042 :
 						SPP_DIALECT_SAGREDO);

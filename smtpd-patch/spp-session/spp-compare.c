@@ -61,8 +61,8 @@ static double now_ms(void)
 /* The plugin as qmail-spp 0.42 runs it: execv of the path (or /bin/sh
  * -c for a ':' line), stdin closed, stdout a pipe, stderr ours. Fills out
  * (NUL-terminated) and how it ended; -1 when it could not be run. */
-static int run_bare(const struct spp_run_req *req, struct sbx_buf *out, char *how,
-		    size_t howlen)
+static int run_bare(const struct spp_run_req *req, struct sbx_buf *out,
+		    char *how, size_t howlen)
 {
 	char *shell_argv[] = { "/bin/sh", "-c", (char *)req->plugin, NULL };
 	char *plain_argv[] = { (char *)req->plugin, NULL };
@@ -137,7 +137,8 @@ static void decisions(const char *s, size_t len, struct sbx_buf *out)
 		if (n && s[n - 1] == '\r')
 			n--;
 		if (n) {
-			if (sbx_buf_add(out, s, n) < 0 || sbx_buf_add(out, "\n", 1))
+			if (sbx_buf_add(out, s, n) < 0 ||
+			    sbx_buf_add(out, "\n", 1))
 				return;
 			if (strchr("ANODER", s[0]))
 				return;
@@ -164,7 +165,8 @@ static void show(const char *who, const struct sbx_buf *d, const char *how)
 /* spp-run's stderr, captured: the report line back to our stderr, how
  * the run ended into how, and its diagnose lines as the reasons of a
  * difference into why. */
-static void explain(const char *err, struct sbx_buf *why, char *how, size_t howlen)
+static void explain(const char *err, struct sbx_buf *why, char *how,
+		    size_t howlen)
 {
 	const char *s = err;
 

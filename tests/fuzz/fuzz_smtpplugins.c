@@ -228,19 +228,39 @@ static char *path_of(size_t d, const char *name, size_t len)
 	return p;
 }
 
-/* README "Lookup": DIR/NAME.policy for the last path component, else
- * DIR/default.policy, else none; a name too long for stat() counts as
- * present, so that spp-run fails on it. */
+/* README "Lookup": DIR/NAME.policy for the last path component of the
+ * program (for a ':' line the first word after VAR=value words and exec),
+ * else DIR/default.policy, else none. A name the shell would expand or
+ * quote gets the default; one too long for stat() (but short enough to
+ * be a name at all) counts as present, so that spp-run fails on it. */
 static char *want_policy(size_t d, const char *cmd, size_t len, int shell)
 {
-	const char *name = cmd;
+	static const char special[] = "'\"\\$`;&|<>(){}*?[]~#";
+	const char *end = cmd + len, *w = cmd, *name;
 	size_t n;
 
-	for (size_t i = 0; i < len; i++)
-		if (cmd[i] == '/')
-			name = cmd + i + 1;
-	n = len - (size_t)(name - cmd);
-	if (!shell && n && !(n == 1 && name[0] == '.') &&
+	if (shell) {
+		for (;;) {
+			while (w < end && (*w == ' ' || *w == '\t'))
+				w++;
+			for (n = 0; w + n < end && w[n] != ' ' && w[n] != '\t';)
+				n++;
+			if (!n || (!memchr(w, '=', n) &&
+				   !(n == 4 && memcmp(w, "exec", 4) == 0)))
+				break;
+			w += n;
+		}
+		end = w + n;
+	}
+	name = w;
+	for (const char *c = w; c < end; c++)
+		if (*c == '/')
+			name = c + 1;
+	n = (size_t)(end - name);
+	for (size_t i = 0; i < n; i++)
+		if (memchr(special, name[i], sizeof(special) - 1))
+			n = 0;
+	if (n && n < 256 && !(n == 1 && name[0] == '.') &&
 	    !(n == 2 && name[0] == '.' && name[1] == '.')) {
 		if (n + strlen(".policy") > NAME_MAX_)
 			return path_of(d, name, n);

@@ -19,13 +19,14 @@ FUZZ_POLICY_SRC = \
 	policy/lib/pol.c \
 	policy/lib/units.c \
 	runner/lib/error.c \
+	runner/lib/strv.c \
+	runner/lib/text.c \
 	runner/lib/defaults.c \
 	runner/lib/syscalls.c \
 	runner/proto/verdict.c \
 	$(NULL)
 FUZZ_VERDICT_SRC = \
 	tests/fuzz/fuzz_verdict.c \
-	runner/lib/error.c \
 	runner/proto/verdict.c \
 	$(NULL)
 FUZZ_SMTPPLUGINS_SRC = \
@@ -37,7 +38,6 @@ FUZZ_SPPOUT_SRC = \
 	tests/fuzz/fuzz_sppout.c \
 	smtpd-patch/hook/spp.c \
 	smtpd-patch/hook/exec-spp-run.c \
-	runner/lib/error.c \
 	runner/proto/verdict.c \
 	$(NULL)
 FUZZ_BINS = $(FUZZ_TARGETS:%=tests/fuzz/fuzz_%)
@@ -134,6 +134,7 @@ FUZZ_SMTPPLUGINS_CORPUS = \
 	tests/fuzz/corpus-smtpplugins/session-auth.conf \
 	tests/fuzz/corpus-smtpplugins/session-repeat.conf \
 	tests/fuzz/corpus-smtpplugins/shell-lines.conf \
+	tests/fuzz/corpus-smtpplugins/shell-program-policy.conf \
 	$(NULL)
 FUZZ_SPPOUT_CORPUS = \
 	tests/fuzz/corpus-sppout/a-accepts.session \
@@ -145,6 +146,7 @@ FUZZ_SPPOUT_CORPUS = \
 	tests/fuzz/corpus-sppout/counters.session \
 	tests/fuzz/corpus-sppout/crash.session \
 	tests/fuzz/corpus-sppout/crlf.session \
+	tests/fuzz/corpus-sppout/connect-nomem-drops.session \
 	tests/fuzz/corpus-sppout/d-drops.session \
 	tests/fuzz/corpus-sppout/e-connect.session \
 	tests/fuzz/corpus-sppout/e-rejects.session \
@@ -171,6 +173,7 @@ FUZZ_SPPOUT_CORPUS = \
 	tests/fuzz/corpus-sppout/p-prints.session \
 	tests/fuzz/corpus-sppout/policy-error.session \
 	tests/fuzz/corpus-sppout/r-drops.session \
+	tests/fuzz/corpus-sppout/reinit-drops-headers.session \
 	tests/fuzz/corpus-sppout/rset-a.session \
 	tests/fuzz/corpus-sppout/say-hostile.session \
 	tests/fuzz/corpus-sppout/say-lm.session \

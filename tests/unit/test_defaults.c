@@ -310,7 +310,6 @@ START_TEST(test_sbx_policy_add_path_copies)
 }
 END_TEST
 
-
 static Suite *defaults_suite(void)
 {
 	Suite *s = suite_create("defaults");

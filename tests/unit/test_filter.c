@@ -1036,7 +1036,6 @@ START_TEST(test_sbx_jail_free_null)
 }
 END_TEST
 
-
 static Suite *filter_suite(void)
 {
 	Suite *s = suite_create("filter");

@@ -1117,6 +1117,20 @@ START_TEST(test_spp_connect_a_ends_session_plugins)
 }
 END_TEST
 
+/* The layer failing to apply a [connection] plugin's output (out of
+ * memory at its S) ends the session, as a failed plugin does. */
+START_TEST(test_spp_connect_nomem_drops)
+{
+	conf("[connection]\nplugins/c\n");
+	fake("plugins/c", "SRBLSMTPD=listed\n", 0);
+	g.env_fail = 1;
+	ck_assert_int_eq(spp_connect(), SPP_REJECT);
+	ck_assert_str_eq(g.out,
+			 "451 qmail-spp failure: out of memory (#4.3.0)\r\n");
+	ck_assert_int_eq(g.drops, 1);
+}
+END_TEST
+
 /* --- spp_helo ------------------------------------------------------------ */
 
 START_TEST(test_spp_helo_sets_helohost)
@@ -1789,6 +1803,7 @@ static Suite *spp_suite(void)
 	tc = tcase("spp_connect");
 	tcase_add_test(tc, test_spp_connect_runs_connection_section);
 	tcase_add_test(tc, test_spp_connect_a_ends_session_plugins);
+	tcase_add_test(tc, test_spp_connect_nomem_drops);
 	suite_add_tcase(s, tc);
 
 	tc = tcase("spp_helo");

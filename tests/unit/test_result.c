@@ -237,7 +237,6 @@ START_TEST(test_sbx_result_clear_frees)
 }
 END_TEST
 
-
 static Suite *result_suite(void)
 {
 	Suite *s = suite_create("result");

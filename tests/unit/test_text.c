@@ -296,7 +296,6 @@ START_TEST(test_sbx_strv_clear_reuse)
 }
 END_TEST
 
-
 static Suite *text_suite(void)
 {
 	Suite *s = suite_create("text");
