@@ -307,6 +307,21 @@ static void diagnose(const struct sbx_result *r, char *const env[], int decided)
 			prog, r->exit_code);
 }
 
+/* sh's 126 and 127: the command of a ':' line could not be run at all
+ * (0.42 let the SMTP command go on: a silent pass). Says so. */
+static int shell_could_not_run(const struct sbx_cli *cli,
+			       const struct sbx_result *r)
+{
+	if (!cli->shell || !r->exited || r->kill ||
+	    (r->exit_code != 126 && r->exit_code != 127))
+		return 0;
+	fprintf(stderr,
+		"spp-run: warning: %s: cannot start: the shell could not run "
+		"it (exit %d)\n",
+		prog, r->exit_code);
+	return 1;
+}
+
 /* Relay the accepted verdict lines, or fail when its verdict is unusable.
  * Returns the exit status. */
 static int relay(const struct sbx_cli *cli, const struct sbx_policy *p,
@@ -398,20 +413,10 @@ int main(int argc, char **argv)
 		learn_into(&cli, &r, env);
 	if (cli.diagnose)
 		diagnose(&r, env, decided(&r));
-	/* sh's 126 and 127: the command could not be run at all (0.42 let
-	 * the SMTP command go on: a silent pass) */
-	if (cli.shell && r.exited && !r.kill &&
-	    (r.exit_code == 126 || r.exit_code == 127)) {
-		fprintf(stderr,
-			"spp-run: warning: %s: cannot start: the shell could "
-			"not run it (exit %d)\n",
-			prog, r.exit_code);
+	if (shell_could_not_run(&cli, &r) || sbx_result_failed(&r, &pol))
 		failed(&pol, &r, cli.event);
-	} else if (sbx_result_failed(&r, &pol)) {
-		failed(&pol, &r, cli.event);
-	} else {
+	else
 		status = relay(&cli, &pol, &r);
-	}
 out:
 	fflush(stdout);
 	sbx_result_clear(&r);
