@@ -66,12 +66,16 @@ static void open_std_fds(void)
 }
 
 /* Does the line start with "NAME: ", NAME the plugin's path as written
- * or its last component? Then it names itself already. */
+ * or its last component? Then it names itself already. Never when it
+ * would pass for spp-run's own lines (a plugin called "spp" faking a
+ * report line for spp-report and the admin's greps). */
 static int names_itself(const char *line)
 {
 	const char *base = strrchr(prog, '/');
 	size_t n = strlen(prog), b;
 
+	if (strncmp(line, "spp:", 4) == 0 || strncmp(line, "spp-run:", 8) == 0)
+		return 0;
 	base = base ? base + 1 : prog;
 	b = strlen(base);
 	return (strncmp(line, prog, n) == 0 && line[n] == ':') ||
