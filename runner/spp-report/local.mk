@@ -8,5 +8,9 @@ runner_spp_report_libreport_a_SOURCES = \
 	runner/spp-report/fail.c \
 	runner/spp-report/logline.h \
 	runner/spp-report/logline.c \
+	runner/spp-report/tally.h \
+	runner/spp-report/tally.c \
+	runner/spp-report/source.h \
+	runner/spp-report/source.c \
 	$(NULL)
 REPORT_LIBS = runner/spp-report/libreport.a -lm

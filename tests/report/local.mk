@@ -5,6 +5,7 @@
 if HAVE_CHECK
 REPORT_TESTS = \
 	tests/report/test_logline \
+	tests/report/test_tally \
 	$(NULL)
 check_PROGRAMS += $(REPORT_TESTS)
 TESTS += $(REPORT_TESTS)
@@ -16,4 +17,9 @@ tests_report_test_logline_SOURCES = tests/report/test_logline.c
 tests_report_test_logline_CPPFLAGS = $(REPORT_TEST_CPPFLAGS)
 tests_report_test_logline_CFLAGS = $(REPORT_TEST_CFLAGS)
 tests_report_test_logline_LDADD = $(REPORT_TEST_LDADD)
+
+tests_report_test_tally_SOURCES = tests/report/test_tally.c
+tests_report_test_tally_CPPFLAGS = $(REPORT_TEST_CPPFLAGS)
+tests_report_test_tally_CFLAGS = $(REPORT_TEST_CFLAGS)
+tests_report_test_tally_LDADD = $(REPORT_TEST_LDADD)
 endif
