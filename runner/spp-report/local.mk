@@ -12,5 +12,18 @@ runner_spp_report_libreport_a_SOURCES = \
 	runner/spp-report/tally.c \
 	runner/spp-report/source.h \
 	runner/spp-report/source.c \
+	runner/spp-report/output.h \
+	runner/spp-report/table.c \
+	runner/spp-report/svg.c \
+	runner/spp-report/prom.c \
+	runner/spp-report/atomic.h \
+	runner/spp-report/atomic.c \
+	runner/spp-report/args.h \
+	runner/spp-report/args.c \
 	$(NULL)
 REPORT_LIBS = runner/spp-report/libreport.a -lm
+
+bin_PROGRAMS += spp-report
+dist_man_MANS += runner/spp-report/spp-report.1
+spp_report_SOURCES = runner/spp-report/spp-report.c
+spp_report_LDADD = $(REPORT_LIBS)

@@ -6,6 +6,8 @@ if HAVE_CHECK
 REPORT_TESTS = \
 	tests/report/test_logline \
 	tests/report/test_tally \
+	tests/report/test_output \
+	tests/report/test_args \
 	$(NULL)
 check_PROGRAMS += $(REPORT_TESTS)
 TESTS += $(REPORT_TESTS)
@@ -22,4 +24,14 @@ tests_report_test_tally_SOURCES = tests/report/test_tally.c
 tests_report_test_tally_CPPFLAGS = $(REPORT_TEST_CPPFLAGS)
 tests_report_test_tally_CFLAGS = $(REPORT_TEST_CFLAGS)
 tests_report_test_tally_LDADD = $(REPORT_TEST_LDADD)
+
+tests_report_test_output_SOURCES = tests/report/test_output.c
+tests_report_test_output_CPPFLAGS = $(REPORT_TEST_CPPFLAGS)
+tests_report_test_output_CFLAGS = $(REPORT_TEST_CFLAGS)
+tests_report_test_output_LDADD = $(REPORT_TEST_LDADD)
+
+tests_report_test_args_SOURCES = tests/report/test_args.c
+tests_report_test_args_CPPFLAGS = $(REPORT_TEST_CPPFLAGS)
+tests_report_test_args_CFLAGS = $(REPORT_TEST_CFLAGS)
+tests_report_test_args_LDADD = $(REPORT_TEST_LDADD)
 endif
