@@ -35,3 +35,11 @@ tests_report_test_args_CPPFLAGS = $(REPORT_TEST_CPPFLAGS)
 tests_report_test_args_CFLAGS = $(REPORT_TEST_CFLAGS)
 tests_report_test_args_LDADD = $(REPORT_TEST_LDADD)
 endif
+
+TESTS += tests/report/report.test
+EXTRA_DIST += \
+	tests/report/report.test \
+	tests/report/promcheck.py \
+	tests/report/tai64n-stamp.py \
+	tests/report/to-journal.py \
+	$(NULL)
