@@ -27,3 +27,6 @@ bin_PROGRAMS += spp-report
 dist_man_MANS += runner/spp-report/spp-report.1
 spp_report_SOURCES = runner/spp-report/spp-report.c
 spp_report_LDADD = $(REPORT_LIBS)
+
+# What it makes of a load run's log: docs/report-example.md.
+EXTRA_DIST += docs/report-example.md docs/report-example.svg
