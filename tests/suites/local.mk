@@ -16,9 +16,14 @@ SUITES = \
 	tests/suites/rcptcheck.test \
 	tests/suites/spf.test \
 	tests/suites/migration.test \
+	tests/suites/report.test \
 	$(NULL)
 TESTS += $(SUITES)
-EXTRA_DIST += $(SUITES) tests/suites/tap.sh tests/suites/spp-load.sh
+EXTRA_DIST += $(SUITES) tests/suites/tap.sh tests/suites/spp-load.sh \
+	tests/suites/report/promcheck.py \
+	tests/suites/report/tai64n-stamp.py \
+	tests/suites/report/to-journal.py \
+	$(NULL)
 
 # The load test, on demand: SPP_LOAD_N=500 make spp-load.
 spp-load: spp-session$(EXEEXT) spp-run$(EXEEXT)

@@ -16,6 +16,10 @@ UNIT_TESTS = \
 	tests/unit/test_spp_run_cli \
 	tests/unit/test_policy \
 	tests/unit/test_hook \
+	tests/unit/test_report_logline \
+	tests/unit/test_report_tally \
+	tests/unit/test_report_output \
+	tests/unit/test_report_args \
 	$(NULL)
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -91,6 +95,30 @@ tests_unit_test_hook_CPPFLAGS = $(HOOK_CPPFLAGS) \
 	-DSPP_RUN_PATH='"$(bindir)/spp-run"'
 tests_unit_test_hook_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_hook_LDADD = smtpd-patch/hook/libspp.a $(CHECK_LIBS)
+
+# spp-report: its log line parser, tally, writers and command line
+REPORT_UNIT_CPPFLAGS = $(SBX_CPPFLAGS) -I$(srcdir)/runner/spp-report
+REPORT_UNIT_LDADD = $(REPORT_LIBS) $(CHECK_LIBS)
+tests_unit_test_report_logline_SOURCES = tests/unit/test_report_logline.c \
+	$(UNIT_TAP)
+tests_unit_test_report_logline_CPPFLAGS = $(REPORT_UNIT_CPPFLAGS)
+tests_unit_test_report_logline_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_report_logline_LDADD = $(REPORT_UNIT_LDADD)
+tests_unit_test_report_tally_SOURCES = tests/unit/test_report_tally.c \
+	$(UNIT_TAP)
+tests_unit_test_report_tally_CPPFLAGS = $(REPORT_UNIT_CPPFLAGS)
+tests_unit_test_report_tally_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_report_tally_LDADD = $(REPORT_UNIT_LDADD)
+tests_unit_test_report_output_SOURCES = tests/unit/test_report_output.c \
+	$(UNIT_TAP)
+tests_unit_test_report_output_CPPFLAGS = $(REPORT_UNIT_CPPFLAGS)
+tests_unit_test_report_output_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_report_output_LDADD = $(REPORT_UNIT_LDADD)
+tests_unit_test_report_args_SOURCES = tests/unit/test_report_args.c \
+	$(UNIT_TAP)
+tests_unit_test_report_args_CPPFLAGS = $(REPORT_UNIT_CPPFLAGS)
+tests_unit_test_report_args_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_report_args_LDADD = $(REPORT_UNIT_LDADD)
 endif
 # Picked up by directory: ok/NAME.policy dumps as ok/NAME.out, and
 # bad/NAME.policy fails with the line in bad/NAME.err.
