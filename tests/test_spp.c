@@ -1363,6 +1363,34 @@ START_TEST(test_spp_rcpt_accepted_pass_sagredo)
 }
 END_TEST
 
+/* sagredo's no-chkuser branch calls spp_rcpt_accepted() twice per RCPT,
+ * ignoring the first result: [pass] runs once, its E is answered once and
+ * the second call repeats the result (its own qmail-spp ran the plugins
+ * twice and answered twice, putting the dialogue a reply out of step). */
+START_TEST(test_spp_rcpt_accepted_pass_once)
+{
+	spp_set_dialect(SPP_DIALECT_SAGREDO);
+	setenv("ENABLE_SPP", "", 1);
+	conf("[rcpt]\nplugins/r\n[pass]\nplugins/p\n");
+	mail("a@b");
+	fake("plugins/p", "E550 not this one\n", 0);
+	ck_assert_int_eq(spp_rcpt(1), SPP_CONTINUE);
+	ck_assert_int_eq(spp_rcpt_accepted(), SPP_REJECT);
+	ck_assert_int_eq(spp_rcpt_accepted(), SPP_REJECT);
+	ck_assert_str_eq(g.out, "550 not this one\r\n");
+	ck_assert_str_eq(ran(), "rcpt:plugins/r pass:plugins/p");
+	fake("plugins/p", "", 0);
+	ck_assert_int_eq(spp_rcpt(1), SPP_CONTINUE);
+	ck_assert_int_eq(spp_rcpt_accepted(), SPP_CONTINUE);
+	ck_assert_int_eq(spp_rcpt_accepted(), SPP_CONTINUE);
+	ck_assert_str_eq(seen(3, "SMTPRCPTCOUNT"), "2");
+	ck_assert_str_eq(ran(), "rcpt:plugins/r pass:plugins/p "
+				"rcpt:plugins/r pass:plugins/p");
+	unsetenv("ENABLE_SPP");
+	spp_set_dialect(SPP_DIALECT_042);
+}
+END_TEST
+
 /* sagredo's switch: plugins run only with ENABLE_SPP set; NOSPP means
  * nothing there. 0.42: the other way round. */
 START_TEST(test_spp_init_dialect_switch)
@@ -1815,6 +1843,7 @@ static Suite *spp_suite(void)
 	tc = tcase("spp_rcpt_accepted");
 	tcase_add_test(tc, test_spp_rcpt_accepted_counts);
 	tcase_add_test(tc, test_spp_rcpt_accepted_pass_sagredo);
+	tcase_add_test(tc, test_spp_rcpt_accepted_pass_once);
 	tcase_add_test(tc, test_spp_init_dialect_switch);
 	suite_add_tcase(s, tc);
 

@@ -332,6 +332,11 @@ START_TEST(test_spp_rcpt_accepted)
 	ck_assert_msg(spp_rcpt_accepted() == 0, "'%s'", q.out);
 	ck_assert_str_eq(q.out, "550 only one: v@example.org\r\n");
 	ck_assert_str_eq(getenv("SMTPRCPTCOUNT"), "2");
+	/* sagredo's no-chkuser branch calls it again: the same answer, not
+	 * a second reply, not a second count */
+	ck_assert_int_eq(spp_rcpt_accepted(), 0);
+	ck_assert_str_eq(q.out, "550 only one: v@example.org\r\n");
+	ck_assert_str_eq(getenv("SMTPRCPTCOUNT"), "2");
 #else
 	/* 0.42 knows no [pass] */
 	ck_assert_int_eq(spp_rcpt_accepted(), 1);
