@@ -28,3 +28,7 @@ tests_dropin_test_dropin_sagredo_CPPFLAGS = $(DROPIN_TEST_CPPFLAGS) \
 tests_dropin_test_dropin_sagredo_CFLAGS = $(DROPIN_TEST_CFLAGS)
 tests_dropin_test_dropin_sagredo_LDADD = $(CHECK_LIBS)
 endif
+
+# The netqmail patches, checked without a netqmail tree.
+TESTS += tests/netqmail-patch.test
+EXTRA_DIST += tests/netqmail-patch.test
