@@ -387,9 +387,12 @@ int spp_init(void)
 	const char *path;
 	char *conf = NULL;
 	size_t len;
-	int e;
+	int had_headers = st.headers.len > 0, e;
 
 	spp_done();
+	/* Starting over drops the headers: qmail-smtpd's copy too. */
+	if (had_headers)
+		(void)spp_glue_headers("", 0);
 	/* 0.42: NOSPP with any value, even empty, disables everything;
 	 * sagredo: only ENABLE_SPP, with any value (even "0"), enables. */
 	if (dialect == SPP_DIALECT_SAGREDO ? !getenv("ENABLE_SPP") :
@@ -621,8 +624,11 @@ static int run_plugin(enum event ev, const struct plugin *pl,
 	}
 	r = apply_output(ev, pl, rep.out, rep.len, addrenv);
 	free(rep.out);
-	/* 100 and 111 come with the policy's failure verdict, if any */
-	st.failed = rep.status != 0 && r == SPP_REJECT;
+	/* 100 and 111 come with the policy's failure verdict, if any; a
+	 * failure of the layer while applying the output (temp_fail) has
+	 * set the flag already */
+	if (rep.status != 0 && r == SPP_REJECT)
+		st.failed = 1;
 	return r;
 }
 

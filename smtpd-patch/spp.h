@@ -144,9 +144,9 @@ int spp_glue_set_addr(const char *a);
 int spp_glue_rcpt_allowed(void);
 void spp_glue_set_allowed(int allowed);
 
-/* The headers changed (an H line, a rejected MAIL, RSET): s, len bytes,
- * is what qmail-smtpd writes after its Received line (sppheaders). Returns
- * 0, or -1 when out of memory. */
+/* The headers changed (an H line, a rejected MAIL, RSET, spp_init()
+ * starting over): s, len bytes, is what qmail-smtpd writes after its
+ * Received line (sppheaders). Returns 0, or -1 when out of memory. */
 int spp_glue_headers(const char *s, size_t len);
 
 /* A MAIL plugin said O: forget the badmailfrom result of an earlier MAIL

@@ -1140,6 +1140,21 @@ START_TEST(test_spp_helo_nomem)
 }
 END_TEST
 
+/* Out of memory while applying a [connection] plugin's output is a failure
+ * of the run like any other: its reply, then the session ends (found by
+ * fuzz_sppout: the layer's own failure did not count). */
+START_TEST(test_spp_connect_nomem_ends_session)
+{
+	conf("[connection]\nplugins/c\n");
+	fake("plugins/c", "SFOO=bar\nN\n", 0);
+	g.env_fail = 1;
+	ck_assert_int_eq(spp_connect(), SPP_REJECT);
+	ck_assert_str_eq(g.out,
+			 "451 qmail-spp failure: out of memory (#4.3.0)\r\n");
+	ck_assert_int_eq(g.drops, 1);
+}
+END_TEST
+
 /* --- spp_mail ------------------------------------------------------------ */
 
 START_TEST(test_spp_mail_sets_mailfrom)
@@ -1549,6 +1564,13 @@ START_TEST(test_spp_headers_mirrored)
 	ck_assert_str_eq(g.sppheaders, "X-Helo: 1\n");
 	spp_rset();
 	ck_assert_str_eq(g.sppheaders, "");
+	/* spp_init again starts over: the copy is emptied too (found by
+	 * fuzz_sppout: the copy kept the old session's headers) */
+	spp_helo("h");
+	ck_assert_str_eq(g.sppheaders, "X-Helo: 1\n");
+	conf("[helo]\nplugins/h\n");
+	ck_assert_str_eq(spp_headers(), "");
+	ck_assert_str_eq(g.sppheaders, "");
 }
 END_TEST
 
@@ -1816,6 +1838,7 @@ static Suite *spp_suite(void)
 	tc = tcase("spp_connect");
 	tcase_add_test(tc, test_spp_connect_runs_connection_section);
 	tcase_add_test(tc, test_spp_connect_a_ends_session_plugins);
+	tcase_add_test(tc, test_spp_connect_nomem_ends_session);
 	suite_add_tcase(s, tc);
 
 	tc = tcase("spp_helo");
