@@ -38,16 +38,17 @@ dist_man_MANS += \
 	smtpd-patch/spp-migrate/spp-migrate.1 \
 	smtpd-patch/qmail-spp-sandbox.8 \
 	$(NULL)
-# Copied into a netqmail-1.06 tree, never built here.
+# The glue is built into qmail-smtpd through the drop-in, never here.
 EXTRA_DIST += \
 	smtpd-patch/README.md \
-	smtpd-patch/netqmail-1.06-spp-sandbox.patch \
 	smtpd-patch/glue/spp-qmail.c \
 	$(NULL)
 
 # The drop-in for the qmail trees that carry qmail-spp: qmail-spp.c and
-# qmail-spp.h, made from the layer's files (make-dropin.sh); installed with
-# the patches and the layer's sources for admins who build qmail-smtpd.
+# qmail-spp.h, made from the layer's files (make-dropin.sh); installed in
+# share/spp-sandbox/netqmail with the patches that give plain netqmail-1.06,
+# and netqmail-1.06 with tls-smtpauth, the call sites (qmail-spp-sandbox(8),
+# INSTALLING).
 DROPIN = smtpd-patch/dropin/qmail-spp.c smtpd-patch/dropin/qmail-spp.h
 DROPIN_DEPS = \
 	$(srcdir)/smtpd-patch/dropin/make-dropin.sh \
@@ -60,7 +61,11 @@ smtpd-patch/dropin/qmail-spp.c: $(DROPIN_DEPS)
 	$(AM_V_GEN)$(SHELL) $(srcdir)/smtpd-patch/dropin/make-dropin.sh \
 		$(srcdir)/smtpd-patch smtpd-patch/dropin '$(bindir)/spp-run'
 smtpd-patch/dropin/qmail-spp.h: smtpd-patch/dropin/qmail-spp.c
-qmaildir = $(pkgdatadir)/qmail
-nodist_qmail_DATA = $(DROPIN)
+netqmaildir = $(pkgdatadir)/netqmail
+nodist_netqmail_DATA = $(DROPIN)
+dist_netqmail_DATA = \
+	smtpd-patch/patches/netqmail-1.06-spp-sandbox.patch \
+	smtpd-patch/patches/netqmail-1.06-tls-smtpauth-spp-sandbox.patch \
+	$(NULL)
 CLEANFILES += $(DROPIN)
 EXTRA_DIST += smtpd-patch/dropin/make-dropin.sh

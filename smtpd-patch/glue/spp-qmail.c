@@ -12,17 +12,20 @@
 
 #include "spp.h"
 
-/* Globals of qmail-smtpd.c. */
+/* Globals of qmail-smtpd.c, in every tree. */
 extern void out();
 extern void flush();
 extern int addrallowed();
 extern stralloc addr;
-extern int flagbarf;
 extern char *relayclient;
 extern int allowed; /* tested after spp_rcpt(): rcpthosts said yes */
-#if SPP_DIALECT == SPP_DIALECT_SAGREDO
-extern int addrinrcpthosts; /* sagredo: rcpthosts, for rcptcheck and logs */
-#endif
+
+/* Globals only some trees have, weak so that the drop-in links in all of
+ * them (an undefined weak symbol's address is 0): netqmail's badmailfrom
+ * flag (sagredo comments it out and uses flagbarfbmf, which it clears
+ * itself), and sagredo's rcpthosts answer for rcptcheck and its logs. */
+extern int flagbarf __attribute__((weak));
+extern int addrinrcpthosts __attribute__((weak));
 
 /* qmail-smtpd writes it after its Received line. */
 stralloc sppheaders = { 0 };
@@ -61,9 +64,8 @@ int spp_glue_rcpt_allowed(void)
 void spp_glue_set_allowed(int a)
 {
 	allowed = a;
-#if SPP_DIALECT == SPP_DIALECT_SAGREDO
-	addrinrcpthosts = addr.len ? addrallowed() : 0;
-#endif
+	if (&addrinrcpthosts)
+		addrinrcpthosts = addr.len ? addrallowed() : 0;
 }
 
 int spp_glue_headers(const char *s, size_t len)
@@ -72,10 +74,10 @@ int spp_glue_headers(const char *s, size_t len)
 									   -1;
 }
 
-/* sagredo resets its own (flagbarfbmf); this one is netqmail's. */
 void spp_glue_bmf_reset(void)
 {
-	flagbarf = 0;
+	if (&flagbarf)
+		flagbarf = 0;
 }
 
 /* The layer has flushed: end the session as qmail-smtpd's QUIT does. */

@@ -72,6 +72,7 @@ static struct {
 	int addr_changed; /* a C during this RCPT */
 	int failed; /* the last plugin run failed (spp-run said so) */
 	int counted; /* this RCPT was counted by spp_rcpt_accepted() */
+	int pass_result; /* and what that said */
 } st;
 
 static int dialect = SPP_DIALECT;
@@ -742,16 +743,22 @@ int spp_rcpt(int allowed)
 
 int spp_rcpt_accepted(void)
 {
-	/* once per recipient, however often the tree calls it */
-	if (!st.counted) {
-		st.counted = 1;
-		st.rcptcount++;
-	}
+	/* Once per recipient, however often the tree calls it. sagredo's
+	 * no-chkuser branch calls it twice per RCPT and ignores the first
+	 * result: its own qmail-spp runs [pass] twice, so an E there gets
+	 * two replies and a pipelining client reads every later reply one
+	 * command late. The second call repeats the first one's result. */
+	if (st.counted)
+		return st.pass_result;
+	st.counted = 1;
+	st.rcptcount++;
 	if (dialect != SPP_DIALECT_SAGREDO)
-		return SPP_CONTINUE;
-	if (set_count("SMTPRCPTCOUNT", st.rcptcount) < 0)
-		return nomem(EV_PASS, NULL);
-	return run_section(EV_PASS, "SMTPRCPTTO");
+		st.pass_result = SPP_CONTINUE;
+	else if (set_count("SMTPRCPTCOUNT", st.rcptcount) < 0)
+		st.pass_result = nomem(EV_PASS, NULL);
+	else
+		st.pass_result = run_section(EV_PASS, "SMTPRCPTTO");
+	return st.pass_result;
 }
 
 int spp_data(void)

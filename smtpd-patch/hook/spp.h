@@ -77,9 +77,10 @@ int spp_rcpt(int allowed);
 
 /* The recipient was accepted by qmail-smtpd: count it. In sagredo's
  * dialect, also set SMTPRCPTCOUNT (this one included) and run the [pass]
- * plugins; the result as spp_rcpt()'s. In 0.42's, SPP_CONTINUE. Counted
- * once per spp_rcpt() however often it is called (sagredo's no-chkuser
- * branch calls it twice). */
+ * plugins; the result as spp_rcpt()'s. In 0.42's, SPP_CONTINUE. Once per
+ * spp_rcpt(): a second call (sagredo's no-chkuser branch calls it twice
+ * per RCPT, the first time ignoring the result) returns the first call's
+ * result without counting or running a plugin again. */
 int spp_rcpt_accepted(void);
 
 /* At DATA, before the queue is opened: print pending LD errors and
@@ -143,9 +144,9 @@ int spp_glue_set_addr(const char *a);
 int spp_glue_rcpt_allowed(void);
 void spp_glue_set_allowed(int allowed);
 
-/* The headers changed (an H line, a rejected MAIL, RSET): s, len bytes,
- * is what qmail-smtpd writes after its Received line (sppheaders). Returns
- * 0, or -1 when out of memory. */
+/* The headers changed (an H line, a rejected MAIL, RSET, spp_init()
+ * starting over): s, len bytes, is what qmail-smtpd writes after its
+ * Received line (sppheaders). Returns 0, or -1 when out of memory. */
 int spp_glue_headers(const char *s, size_t len);
 
 /* A MAIL plugin said O: forget the badmailfrom result of an earlier MAIL

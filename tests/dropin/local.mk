@@ -28,3 +28,4 @@ tests_dropin_test_dropin_sagredo_CPPFLAGS = $(DROPIN_TEST_CPPFLAGS) \
 tests_dropin_test_dropin_sagredo_CFLAGS = $(DROPIN_TEST_CFLAGS)
 tests_dropin_test_dropin_sagredo_LDADD = $(CHECK_LIBS)
 endif
+

@@ -143,6 +143,7 @@ FUZZ_SPPOUT_CORPUS = \
 	tests/fuzz/corpus-sppout/c-helo.session \
 	tests/fuzz/corpus-sppout/c-mail.session \
 	tests/fuzz/corpus-sppout/c-rcpt.session \
+	tests/fuzz/corpus-sppout/connect-nomem.session \
 	tests/fuzz/corpus-sppout/counters.session \
 	tests/fuzz/corpus-sppout/crash.session \
 	tests/fuzz/corpus-sppout/crlf.session \
@@ -157,6 +158,7 @@ FUZZ_SPPOUT_CORPUS = \
 	tests/fuzz/corpus-sppout/failure-continue.session \
 	tests/fuzz/corpus-sppout/failure-defer.session \
 	tests/fuzz/corpus-sppout/h-headers.session \
+	tests/fuzz/corpus-sppout/init-drops-headers.session \
 	tests/fuzz/corpus-sppout/hang.session \
 	tests/fuzz/corpus-sppout/l-multiline.session \
 	tests/fuzz/corpus-sppout/l-pending.session \

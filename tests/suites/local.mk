@@ -17,6 +17,7 @@ SUITES = \
 	tests/suites/spf.test \
 	tests/suites/migration.test \
 	tests/suites/report.test \
+	tests/suites/netqmail-patch.test \
 	$(NULL)
 TESTS += $(SUITES)
 EXTRA_DIST += $(SUITES) tests/suites/tap.sh tests/suites/spp-load.sh \

@@ -1117,20 +1117,6 @@ START_TEST(test_spp_connect_a_ends_session_plugins)
 }
 END_TEST
 
-/* The layer failing to apply a [connection] plugin's output (out of
- * memory at its S) ends the session, as a failed plugin does. */
-START_TEST(test_spp_connect_nomem_drops)
-{
-	conf("[connection]\nplugins/c\n");
-	fake("plugins/c", "SRBLSMTPD=listed\n", 0);
-	g.env_fail = 1;
-	ck_assert_int_eq(spp_connect(), SPP_REJECT);
-	ck_assert_str_eq(g.out,
-			 "451 qmail-spp failure: out of memory (#4.3.0)\r\n");
-	ck_assert_int_eq(g.drops, 1);
-}
-END_TEST
-
 /* --- spp_helo ------------------------------------------------------------ */
 
 START_TEST(test_spp_helo_sets_helohost)
@@ -1152,6 +1138,21 @@ START_TEST(test_spp_helo_nomem)
 	ck_assert_str_eq(g.out,
 			 "451 qmail-spp failure: out of memory (#4.3.0)\r\n");
 	ck_assert_uint_eq(t.nc, 0);
+}
+END_TEST
+
+/* Out of memory while applying a [connection] plugin's output is a failure
+ * of the run like any other: its reply, then the session ends (found by
+ * fuzz_sppout: the layer's own failure did not count). */
+START_TEST(test_spp_connect_nomem_ends_session)
+{
+	conf("[connection]\nplugins/c\n");
+	fake("plugins/c", "SFOO=bar\nN\n", 0);
+	g.env_fail = 1;
+	ck_assert_int_eq(spp_connect(), SPP_REJECT);
+	ck_assert_str_eq(g.out,
+			 "451 qmail-spp failure: out of memory (#4.3.0)\r\n");
+	ck_assert_int_eq(g.drops, 1);
 }
 END_TEST
 
@@ -1378,6 +1379,34 @@ START_TEST(test_spp_rcpt_accepted_pass_sagredo)
 }
 END_TEST
 
+/* sagredo's no-chkuser branch calls spp_rcpt_accepted() twice per RCPT,
+ * ignoring the first result: [pass] runs once, its E is answered once and
+ * the second call repeats the result (its own qmail-spp ran the plugins
+ * twice and answered twice, putting the dialogue a reply out of step). */
+START_TEST(test_spp_rcpt_accepted_pass_once)
+{
+	spp_set_dialect(SPP_DIALECT_SAGREDO);
+	setenv("ENABLE_SPP", "", 1);
+	conf("[rcpt]\nplugins/r\n[pass]\nplugins/p\n");
+	mail("a@b");
+	fake("plugins/p", "E550 not this one\n", 0);
+	ck_assert_int_eq(spp_rcpt(1), SPP_CONTINUE);
+	ck_assert_int_eq(spp_rcpt_accepted(), SPP_REJECT);
+	ck_assert_int_eq(spp_rcpt_accepted(), SPP_REJECT);
+	ck_assert_str_eq(g.out, "550 not this one\r\n");
+	ck_assert_str_eq(ran(), "rcpt:plugins/r pass:plugins/p");
+	fake("plugins/p", "", 0);
+	ck_assert_int_eq(spp_rcpt(1), SPP_CONTINUE);
+	ck_assert_int_eq(spp_rcpt_accepted(), SPP_CONTINUE);
+	ck_assert_int_eq(spp_rcpt_accepted(), SPP_CONTINUE);
+	ck_assert_str_eq(seen(3, "SMTPRCPTCOUNT"), "2");
+	ck_assert_str_eq(ran(), "rcpt:plugins/r pass:plugins/p "
+				"rcpt:plugins/r pass:plugins/p");
+	unsetenv("ENABLE_SPP");
+	spp_set_dialect(SPP_DIALECT_042);
+}
+END_TEST
+
 /* sagredo's switch: plugins run only with ENABLE_SPP set; NOSPP means
  * nothing there. 0.42: the other way round. */
 START_TEST(test_spp_init_dialect_switch)
@@ -1535,6 +1564,13 @@ START_TEST(test_spp_headers_mirrored)
 	ck_assert_int_eq(mail("a@b"), SPP_REJECT);
 	ck_assert_str_eq(g.sppheaders, "X-Helo: 1\n");
 	spp_rset();
+	ck_assert_str_eq(g.sppheaders, "");
+	/* spp_init again starts over: the copy is emptied too (found by
+	 * fuzz_sppout: the copy kept the old session's headers) */
+	spp_helo("h");
+	ck_assert_str_eq(g.sppheaders, "X-Helo: 1\n");
+	conf("[helo]\nplugins/h\n");
+	ck_assert_str_eq(spp_headers(), "");
 	ck_assert_str_eq(g.sppheaders, "");
 }
 END_TEST
@@ -1803,7 +1839,7 @@ static Suite *spp_suite(void)
 	tc = tcase("spp_connect");
 	tcase_add_test(tc, test_spp_connect_runs_connection_section);
 	tcase_add_test(tc, test_spp_connect_a_ends_session_plugins);
-	tcase_add_test(tc, test_spp_connect_nomem_drops);
+	tcase_add_test(tc, test_spp_connect_nomem_ends_session);
 	suite_add_tcase(s, tc);
 
 	tc = tcase("spp_helo");
@@ -1831,6 +1867,7 @@ static Suite *spp_suite(void)
 	tc = tcase("spp_rcpt_accepted");
 	tcase_add_test(tc, test_spp_rcpt_accepted_counts);
 	tcase_add_test(tc, test_spp_rcpt_accepted_pass_sagredo);
+	tcase_add_test(tc, test_spp_rcpt_accepted_pass_once);
 	tcase_add_test(tc, test_spp_init_dialect_switch);
 	suite_add_tcase(s, tc);
 
