@@ -297,6 +297,14 @@ int sbx_file_replace(const char *path, const struct iovec *iov, int n,
 int sbx_jail_set_cgroup(struct sbx_jail *j, const char *config,
 			struct sbx_error *err);
 
+/* The cgroup a run would get here, for spp-selftest: makes the group a
+ * run makes (config as for sbx_jail_set_cgroup(), the default policy's
+ * memory and process limits) and removes it again. Returns 0 (none, why
+ * in why), 1 or 2 (the version), or -1 with *err when the cgroup config
+ * names cannot be used. */
+int sbx_cgroup_probe(const char *config, char *why, size_t len,
+		     struct sbx_error *err);
+
 /* One more program to make visible read-only where it is, as the plugin
  * itself is (relative: to the cwd): the program of a shell command line
  * that runs /bin/sh as the plugin. NULL for none. Copies path. Returns 0,

@@ -330,3 +330,27 @@ void sbx_cgroup_destroy(struct sbx_cgroup *cg)
 	cg->ndirs = 0;
 	cg->version = 0;
 }
+
+int sbx_cgroup_probe(const char *config, char *why, size_t len,
+		     struct sbx_error *err)
+{
+	struct sbx_policy p;
+	struct sbx_cgroup cg;
+	char name[64];
+	int version;
+
+	/* "run-PID-...": a probe cut short is cleaned up like a run */
+	snprintf(name, sizeof(name), "run-%d-probe", (int)getpid());
+	if (sbx_policy_default(&p, err) < 0)
+		return -1;
+	if (sbx_cgroup_setup(&cg, config, name, p.memory, p.procs, err) < 0) {
+		sbx_policy_clear(&p);
+		return -1;
+	}
+	sbx_policy_clear(&p);
+	version = cg.version;
+	if (len)
+		snprintf(why, len, "%s", version ? "" : cg.why);
+	sbx_cgroup_destroy(&cg);
+	return version;
+}
