@@ -18,6 +18,7 @@ SUITES = \
 	tests/suites/migration.test \
 	tests/suites/report.test \
 	tests/suites/netqmail-patch.test \
+	tests/suites/selftest.test \
 	$(NULL)
 TESTS += $(SUITES)
 EXTRA_DIST += $(SUITES) tests/suites/tap.sh tests/suites/spp-load.sh \
