@@ -56,12 +56,17 @@ EXTRA_PROGRAMS += plugins/demo/crash
 plugins_demo_crash_SOURCES = plugins/demo/crash.c
 plugins_demo_crash_CFLAGS = $(PLAIN_CFLAGS)
 plugins_demo_crash_LDFLAGS =
-EXTRA_DIST += \
+# The demo is installed too, in $(pkgdatadir)/demo, so that an installed
+# package can run it: run-demo.sh SPP-SESSION SPP-RUN $(pkgdatadir)/demo.
+demodir = $(pkgdatadir)/demo
+dist_demo_SCRIPTS = \
 	plugins/demo/run-demo.sh \
 	plugins/demo/rbl-env.sh \
 	plugins/demo/helo-check.sh \
 	plugins/demo/hostile.sh \
 	plugins/demo/hang.sh \
+	$(NULL)
+dist_demo_DATA = \
 	plugins/demo/hostile.policy \
 	plugins/demo/hang.policy \
 	$(NULL)

@@ -74,3 +74,8 @@ runner_lib_libdefault_filter_a_CPPFLAGS = $(SBX_CPPFLAGS) \
 	-I$(srcdir)/runner/lib
 SBX_DEFAULT_FILTER = runner/lib/libdefault-filter.a
 DEFAULT_FILTER_LINK = -Wl,--require-defined=sbx_default_filter
+
+# The AppArmor profile that lets spp-run make user namespaces where
+# AppArmor restricts them (Ubuntu 23.10+); the Debian package installs it
+# in /etc/apparmor.d (its path names /usr/bin/spp-run).
+EXTRA_DIST += runner/apparmor/spp-run
