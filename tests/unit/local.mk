@@ -9,6 +9,7 @@ UNIT_TESTS = \
 	tests/unit/test_text \
 	tests/unit/test_defaults \
 	tests/unit/test_result \
+	tests/unit/test_cgroup \
 	tests/unit/test_filter \
 	tests/unit/test_env \
 	tests/unit/test_resolve \
@@ -51,6 +52,11 @@ tests_unit_test_result_SOURCES = tests/unit/test_result.c $(UNIT_TAP)
 tests_unit_test_result_CPPFLAGS = $(UNIT_SBX_CPPFLAGS)
 tests_unit_test_result_CFLAGS = $(UNIT_CFLAGS) $(SECCOMP_CFLAGS)
 tests_unit_test_result_LDADD = $(SBX_LIBS) $(CHECK_LIBS)
+
+tests_unit_test_cgroup_SOURCES = tests/unit/test_cgroup.c $(UNIT_TAP)
+tests_unit_test_cgroup_CPPFLAGS = $(UNIT_SBX_CPPFLAGS)
+tests_unit_test_cgroup_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_cgroup_LDADD = $(SBX_LIBS) $(CHECK_LIBS)
 
 # the filter, checked against libseccomp's own output, and the build-time
 # default filter against a fresh one
