@@ -216,25 +216,36 @@ static int sprun_profile_loaded(void)
 	return found;
 }
 
-const char *probe_userns_cause(void)
+/* procsys/name as a number; -1 when absent or not one. */
+static int read_sysctl(const char *procsys, const char *name, long *v)
+{
+	char path[512];
+
+	if (snprintf(path, sizeof(path), "%s/%s", procsys, name) >=
+	    (int)sizeof(path))
+		return -1;
+	return read_long(path, v);
+}
+
+const char *probe_userns_cause(const char *procsys, uid_t euid)
 {
 	long v;
 
-	if (read_long("/proc/sys/user/max_user_namespaces", &v) == 0 && v == 0)
+	if (read_sysctl(procsys, "user/max_user_namespaces", &v) == 0 && v == 0)
 		return "user.max_user_namespaces = 0: nobody may make a user "
 		       "namespace (cure: sysctl -w "
 		       "user.max_user_namespaces=15000, and the same in "
 		       "/etc/sysctl.d/)";
-	if (geteuid() != 0 &&
-	    read_long("/proc/sys/kernel/unprivileged_userns_clone", &v) == 0 &&
+	if (euid != 0 &&
+	    read_sysctl(procsys, "kernel/unprivileged_userns_clone", &v) == 0 &&
 	    v == 0)
 		return "kernel.unprivileged_userns_clone = 0: only root may "
 		       "make a user namespace (cure: sysctl -w "
 		       "kernel.unprivileged_userns_clone=1, and the same in "
 		       "/etc/sysctl.d/)";
-	if (geteuid() != 0 &&
-	    read_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns",
-		      &v) == 0 &&
+	if (euid != 0 &&
+	    read_sysctl(procsys, "kernel/apparmor_restrict_unprivileged_userns",
+			&v) == 0 &&
 	    v == 1)
 		return "kernel.apparmor_restrict_unprivileged_userns = 1: "
 		       "AppArmor lets only programs whose profile grants "
@@ -256,17 +267,23 @@ void probe_userns(struct probe_line *l)
 			 "namespaces, an id map, a mount)");
 		return;
 	}
-	cause = probe_userns_cause();
+	cause = probe_userns_cause("/proc/sys", geteuid());
 	if (step < 0) {
 		snprintf(l->text, sizeof(l->text), "NO: the probe failed: %s",
 			 err ? strerror(err) : "killed");
 		return;
 	}
+	if (!*cause && err == ENOSPC)
+		cause = "the limit on user namespaces is reached "
+			"(user.max_user_namespaces, here or in a parent user "
+			"namespace)";
+	else if (!*cause && err == EUSERS)
+		cause = "user namespaces nested too deep (32 levels)";
+	else if (!*cause)
+		cause = "no setting explains it (a container's seccomp "
+			"profile or a security module may refuse it)";
 	snprintf(l->text, sizeof(l->text), "NO: %s: %s; %s%s", ns_steps[step],
-		 strerror(err),
-		 *cause ? cause :
-			  "no setting explains it (a container's seccomp "
-			  "profile or a security module may refuse it)",
+		 strerror(err), cause,
 		 strstr(cause, "apparmor") && sprun_profile_loaded() ?
 			 " (spp-run's profile is loaded: spp-run itself may)" :
 			 "");
@@ -385,8 +402,8 @@ void probe_cgroup(struct probe_line *l, const char *config)
 	l->ok = v > 0;
 	if (v < 0)
 		snprintf(l->text, sizeof(l->text),
-			 "NO: SPPSANDBOX_CGROUP=%.200s cannot be used, every "
-			 "run fails: %s",
+			 "NO: SPPSANDBOX_CGROUP=%.160s cannot be used, every "
+			 "run fails: %.200s",
 			 config, err.msg);
 	else if (v == 2 && config && *config)
 		snprintf(l->text, sizeof(l->text),

@@ -4,6 +4,8 @@
 #ifndef SPP_SELFTEST_PROBE_H
 #define SPP_SELFTEST_PROBE_H
 
+#include <sys/types.h>
+
 /* One line of the self-test: ok says whether the host has the feature,
  * text what the line says after "NAME: " (the reason when it does not,
  * and the cure). Probes that change the process do it in a child. */
@@ -31,8 +33,9 @@ void probe_cgroup(struct probe_line *l, const char *config);
 void probe_x32(struct probe_line *l);
 void probe_i386(struct probe_line *l);
 
-/* The cause of a refused user namespace for this user, or "" when no
- * known setting explains it; a static string. */
-const char *probe_userns_cause(void);
+/* The cause of a refused user namespace for user euid and its cure, from
+ * the sysctls below procsys ("/proc/sys"), or "" when no known setting
+ * explains it; a static string. */
+const char *probe_userns_cause(const char *procsys, uid_t euid);
 
 #endif

@@ -15,6 +15,7 @@ UNIT_TESTS = \
 	tests/unit/test_resolve \
 	tests/unit/test_plan \
 	tests/unit/test_spp_run_cli \
+	tests/unit/test_selftest_probe \
 	tests/unit/test_policy \
 	tests/unit/test_hook \
 	tests/unit/test_report_logline \
@@ -88,6 +89,14 @@ tests_unit_test_spp_run_cli_CPPFLAGS = $(SBX_CPPFLAGS) \
 	-I$(srcdir)/runner/spp-run
 tests_unit_test_spp_run_cli_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_spp_run_cli_LDADD = $(SBX_LIBS) $(CHECK_LIBS)
+
+# spp-selftest's probes (which sysctl refuses user namespaces)
+tests_unit_test_selftest_probe_SOURCES = tests/unit/test_selftest_probe.c \
+	runner/spp-selftest/probe.c runner/spp-selftest/probe.h $(UNIT_TAP)
+tests_unit_test_selftest_probe_CPPFLAGS = $(SBX_CPPFLAGS) \
+	-I$(srcdir)/runner/spp-selftest
+tests_unit_test_selftest_probe_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_selftest_probe_LDADD = $(SBX_LIBS) $(CHECK_LIBS)
 
 # the policy language and its golden files (tests/golden/policy)
 tests_unit_test_policy_SOURCES = tests/unit/test_policy.c $(UNIT_TAP)
