@@ -11,9 +11,11 @@ bin_PROGRAMS += rcptcheck-make
 rcptcheck_make_SOURCES = plugins/rcptcheck/rcptcheck-make.c
 rcptcheck_make_CFLAGS = $(AM_CFLAGS) $(CDB_CFLAGS)
 rcptcheck_make_LDADD = $(CDB_LIBS)
+man1_MANS += plugins/rcptcheck/rcptcheck-make.1
 PLUGIN_POLICIES += plugins/rcptcheck/rcptcheck.policy
 endif
 EXTRA_DIST += \
 	plugins/rcptcheck/rcptcheck.policy \
 	plugins/rcptcheck/README.section.md \
+	plugins/rcptcheck/rcptcheck-make.1 \
 	$(NULL)
