@@ -137,6 +137,9 @@ static int exchange(int fd, const struct sbx_buf *req,
 		}
 		if (w < 0 && errno == EINTR)
 			continue;
+		/* a broker that refuses at once says why, then closes */
+		if (w < 0 && (errno == EPIPE || errno == ECONNRESET))
+			break;
 		if (w < 0) {
 			sbx_fail(err, errno, "send: %s", strerror(errno));
 			goto out;
