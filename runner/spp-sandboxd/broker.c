@@ -103,6 +103,13 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+static void unwatch(int *fd)
+{
+	if (*fd >= 0)
+		epoll_ctl(B.ep, EPOLL_CTL_DEL, *fd, NULL);
+	close_fd(fd);
+}
+
 static void conn_free(struct conn *c)
 {
 	if (!c || c->dead)
@@ -117,9 +124,12 @@ static void conn_free(struct conn *c)
 			;
 		B.nrun--;
 	}
-	close_fd(&c->fd);
-	close_fd(&c->pidfd);
-	close_fd(&c->timerfd);
+	/* A worker forked a moment ago may still hold copies of these: epoll
+	 * forgets a file only when its last copy is closed, so it is told
+	 * now (epoll(7), "Q6"), or events would name a freed conn. */
+	unwatch(&c->fd);
+	unwatch(&c->pidfd);
+	unwatch(&c->timerfd);
 	close_fd(&c->outfd);
 	close_fd(&c->logfd);
 	sbx_buf_free(&c->in);
@@ -376,10 +386,8 @@ static void on_exit_worker(struct conn *c)
 		return;
 	c->pid = 0;
 	B.nrun--;
-	epoll_ctl(B.ep, EPOLL_CTL_DEL, c->pidfd, NULL);
-	epoll_ctl(B.ep, EPOLL_CTL_DEL, c->timerfd, NULL);
-	close_fd(&c->pidfd);
-	close_fd(&c->timerfd);
+	unwatch(&c->pidfd);
+	unwatch(&c->timerfd);
 	if (c->gone) {
 		conn_free(c);
 		return;
