@@ -84,6 +84,23 @@ spp_sandboxd_LDADD = smtpd-patch/hook/libspp.a policy/lib/libpol.a \
 	$(SBX_DEFAULT_FILTER) $(SBX_ARCHIVES) $(RUN_LIBS)
 spp_sandboxd_LDFLAGS = $(AM_LDFLAGS) $(DEFAULT_FILTER_LINK)
 
+# Its daemontools run script and systemd unit, with the paths configure
+# chose, in share/spp-sandbox/spp-sandboxd/ (spp-sandboxd(8)).
+sppsandboxddir = $(pkgdatadir)/spp-sandboxd
+nodist_sppsandboxd_SCRIPTS = runner/spp-sandboxd/run
+nodist_sppsandboxd_DATA = runner/spp-sandboxd/spp-sandboxd.service
+EXTRA_DIST += \
+	runner/spp-sandboxd/run.in \
+	runner/spp-sandboxd/spp-sandboxd.service.in \
+	$(NULL)
+CLEANFILES += $(nodist_sppsandboxd_SCRIPTS) $(nodist_sppsandboxd_DATA)
+runner/spp-sandboxd/run runner/spp-sandboxd/spp-sandboxd.service: \
+		runner/spp-sandboxd/%: $(srcdir)/runner/spp-sandboxd/%.in
+	$(AM_V_GEN)$(MKDIR_P) $(@D) && \
+	sed -e 's|@bindir[@]|$(bindir)|g' \
+	    -e 's|@qmailhome[@]|$(qmailhome)|g' $< >$@.tmp && \
+	chmod a+rx $@.tmp && mv $@.tmp $@
+
 # The default policy's seccomp filter, compiled at build time; the library
 # uses it (a weak symbol) when the program links it in, which needs
 # SBX_DEFAULT_FILTER: a weak reference alone pulls nothing from an archive.
