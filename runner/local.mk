@@ -30,6 +30,7 @@ runner_lib_libsbx_a_SOURCES = \
 	runner/lib/replace.c \
 	runner/lib/cgroup.c \
 	runner/lib/caps.c \
+	runner/lib/landlock.c \
 	runner/lib/jail.c \
 	runner/lib/init.c \
 	runner/lib/run.c \

@@ -4,7 +4,7 @@
  * keyed by NAME, an abstract Unix socket @NAME listening) and stays SECS
  * seconds; `look NAME` reports which of them it can reach, how many other
  * processes it sees and whether it may signal any (signal 0: it sends
- * none). One verdict line. */
+ * none); `abi` prints the kernel's Landlock ABI. One verdict line. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +18,7 @@
 #include <sys/msg.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -100,8 +101,20 @@ static int look(const char *name)
 	return 0;
 }
 
+/* abi: the Landlock ABI this kernel has (0: none), for the suite to know
+ * what to expect; harmless run bare. */
+static int abi(void)
+{
+	long v = syscall(444 /* landlock_create_ruleset */, NULL, 0, 1U);
+
+	printf("E550 abi %ld\n", v < 0 ? 0 : v);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "abi"))
+		return abi();
 	if (argc == 4 && !strcmp(argv[1], "leave"))
 		return leave(argv[2], (unsigned int)strtoul(argv[3], NULL, 10));
 	if (argc == 3 && !strcmp(argv[1], "look"))
