@@ -15,6 +15,59 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 chmod 755 "$W"
+
+# A whole SMTP session through qmail-smtpd's hook layer (spp-session), a
+# trivial plugin at each of 5 events: through the broker (the layer's own
+# client), through spp-run, and run bare (bench/spp-run-shim: unsandboxed),
+# alternating; medians and ratios.
+session_bench() {
+	h=$W/home
+	sn=${BENCH_SESSIONS:-200}
+	mkdir -p "$h/plugins"
+	cp "$B/bench/trivial" "$h/plugins/trivial"
+	for s in connection helo mail rcpt data; do
+		printf '[%s]\nplugins/trivial\n' "$s"
+	done >"$h/control/smtpplugins"
+	printf '%s\r\n' 'HELO client.example.net' 'MAIL FROM:<a@example.com>' \
+		'RCPT TO:<b@example.org>' DATA 'Subject: bench' '' hello . \
+		QUIT >"$W/dialogue"
+	: >"$W/s.broker"
+	: >"$W/s.spprun"
+	: >"$W/s.bare"
+	i=0
+	while [ $i -lt "$sn" ]; do
+		for way in broker spprun bare; do
+			case $way in
+			broker) set -- SPPRUN="$B/spp-run" \
+				SPPSANDBOX_BROKER="$W/sock" ;;
+			spprun) set -- SPPRUN="$B/spp-run" ;;
+			bare) set -- SPPRUN="$B/bench/spp-run-shim" ;;
+			esac
+			t0=$(date +%s%N)
+			(cd "$h" && env -i PATH=/usr/bin:/bin "$@" \
+				"$B/spp-session" <"$W/dialogue" >"$W/s.out" \
+				2>/dev/null)
+			t1=$(date +%s%N)
+			echo $((t1 - t0)) >>"$W/s.$way"
+			grep -q '^# rcpt to <b@example.org>' "$W/s.out" ||
+				echo "session ($way) did not reach DATA's end"
+		done
+		i=$((i + 1))
+	done
+	med() { sort -n "$1" | awk '{ a[NR] = $1 } END {
+		m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+		printf "%.2f", m / 1e6 }'; }
+	mb=$(med "$W/s.broker")
+	ms=$(med "$W/s.spprun")
+	mu=$(med "$W/s.bare")
+	echo "session (5 plugin runs, spp-session, $sn each): broker $mb ms," \
+		"spp-run $ms ms, unsandboxed $mu ms"
+	awk -v b="$mb" -v s="$ms" -v u="$mu" 'BEGIN {
+		r = b / u
+		printf "ratio session broker/unsandboxed %.2f (goal <= 1.3) %s;", \
+			r, r <= 1.3 ? "MET" : "MISSED"
+		printf " spp-run/unsandboxed %.2f\n", s / u }'
+}
 mkdir -p "$W/home/control/spp" "$W/bin"
 cp "$B/bench/trivial" "$W/bin/trivial"
 "$B/spp-sandboxd" -s "$W/sock" -u "$(id -u)" -q "$W/home" -c 64 \
@@ -42,6 +95,7 @@ if [ "$1" != --soak ]; then
 	done
 	echo "broker rss after runs under 20 (policy, plugin) pairs:" \
 		"$(grep VmRSS "/proc/$bpid/status" | tr -s ' \t' ' ')"
+	session_bench
 fi
 grep -c warning "$W/log" | sed 's/^/broker warnings: /'
 exit $rc
