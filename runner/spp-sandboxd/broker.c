@@ -24,6 +24,11 @@
 
 #include "broker.h"
 
+/* A client has this long to send its request, and to take its reply. */
+#define IO_DEADLINE_S 10
+/* Connections at once: runs, and as many again reading or writing. */
+#define CONNS_PER_RUN 2
+
 /* What a run may leave in the reply: spp-run's stdout as the hook keeps
  * it, its log lines up to this. */
 #define OUT_MAX (1024 * 1024)
@@ -154,12 +159,31 @@ static int ep_mod(int fd, unsigned int events, struct src *s)
 	return epoll_ctl(B.ep, EPOLL_CTL_MOD, fd, &ev);
 }
 
+/* Arm the connection's timer: IO_DEADLINE_S from now (reading or
+ * writing), or ms for a run. */
+static int arm(struct conn *c, unsigned int ms)
+{
+	struct itimerspec t = { { 0, 0 }, { 0, 0 } };
+
+	t.it_value.tv_sec = ms / 1000;
+	t.it_value.tv_nsec = (long)(ms % 1000) * 1000000;
+	return timerfd_settime(c->timerfd, 0, &t, NULL);
+}
+
 /* The reply is in c->out: send it as the socket takes it. */
 static void start_writing(struct conn *c)
 {
 	c->state = WRITING;
 	c->sent = 0;
-	if (ep_mod(c->fd, EPOLLOUT, &c->s_sock) < 0) {
+	if (c->timerfd < 0) {
+		c->timerfd = timerfd_create(CLOCK_MONOTONIC,
+					    TFD_NONBLOCK | TFD_CLOEXEC);
+		if (c->timerfd >= 0 &&
+		    ep_add(c->timerfd, EPOLLIN, &c->s_timer) < 0)
+			close_fd(&c->timerfd);
+	}
+	if (c->timerfd < 0 || arm(c, IO_DEADLINE_S * 1000) < 0 ||
+	    ep_mod(c->fd, EPOLLOUT, &c->s_sock) < 0) {
 		logline("warning", c, "epoll: %s", strerror(errno));
 		conn_free(c);
 	}
@@ -210,6 +234,14 @@ static void on_accept(void)
 			close(fd);
 			continue;
 		}
+		if (B.nconn >= B.conf->max_runs * CONNS_PER_RUN) {
+			logline("warning", NULL,
+				"uid %u: dropped: %u connections open",
+				(unsigned int)cr.uid, B.nconn);
+			free(c);
+			close(fd);
+			continue;
+		}
 		B.nconn++;
 		c->fd = fd;
 		c->pidfd = c->timerfd = c->outfd = c->logfd = -1;
@@ -219,7 +251,11 @@ static void on_accept(void)
 		c->s_pid = (struct src){ SRC_PID, c };
 		c->s_timer = (struct src){ SRC_TIMER, c };
 		clock_gettime(CLOCK_MONOTONIC, &c->t0);
-		if (ep_add(fd, EPOLLIN, &c->s_sock) < 0) {
+		c->timerfd = timerfd_create(CLOCK_MONOTONIC,
+					    TFD_NONBLOCK | TFD_CLOEXEC);
+		if (c->timerfd < 0 || arm(c, IO_DEADLINE_S * 1000) < 0 ||
+		    ep_add(c->timerfd, EPOLLIN, &c->s_timer) < 0 ||
+		    ep_add(fd, EPOLLIN, &c->s_sock) < 0) {
 			logline("warning", c, "epoll: %s", strerror(errno));
 			conn_free(c);
 			continue;
@@ -240,7 +276,6 @@ static int memfd(const char *name)
 /* The request is complete: check it, start its worker. */
 static void start_run(struct conn *c, struct spp_wire_req *r)
 {
-	struct itimerspec cap = { { 0, 0 }, { 0, 0 } };
 	struct sbx_error err = { 0, "" };
 	char *policy = NULL, esc[120];
 
@@ -260,12 +295,7 @@ static void start_run(struct conn *c, struct spp_wire_req *r)
 	}
 	c->outfd = memfd("spp-out");
 	c->logfd = memfd("spp-log");
-	c->timerfd =
-		timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	cap.it_value.tv_sec = B.conf->cap_ms / 1000;
-	cap.it_value.tv_nsec = (long)(B.conf->cap_ms % 1000) * 1000000;
-	if (c->outfd < 0 || c->logfd < 0 || c->timerfd < 0 ||
-	    timerfd_settime(c->timerfd, 0, &cap, NULL) < 0) {
+	if (c->outfd < 0 || c->logfd < 0 || arm(c, B.conf->cap_ms) < 0) {
 		logline("warning", c, "%s: refused: %s", c->what,
 			strerror(errno));
 		free(policy);
@@ -285,8 +315,7 @@ static void start_run(struct conn *c, struct spp_wire_req *r)
 	c->state = RUNNING;
 	/* only a hang-up of the client matters now */
 	if (ep_mod(c->fd, EPOLLRDHUP, &c->s_sock) < 0 ||
-	    ep_add(c->pidfd, EPOLLIN, &c->s_pid) < 0 ||
-	    ep_add(c->timerfd, EPOLLIN, &c->s_timer) < 0) {
+	    ep_add(c->pidfd, EPOLLIN, &c->s_pid) < 0) {
 		logline("warning", c, "epoll: %s", strerror(errno));
 		conn_free(c);
 	}
@@ -387,7 +416,6 @@ static void on_exit_worker(struct conn *c)
 	c->pid = 0;
 	B.nrun--;
 	unwatch(&c->pidfd);
-	unwatch(&c->timerfd);
 	if (c->gone) {
 		conn_free(c);
 		return;
@@ -398,7 +426,15 @@ static void on_exit_worker(struct conn *c)
 		refuse(c, "the worker failed");
 		return;
 	}
-	if (si.si_code == CLD_EXITED && !c->capped) {
+	if (si.si_code == CLD_EXITED && !c->capped &&
+	    lseek(c->outfd, 0, SEEK_END) > OUT_MAX) {
+		/* more than the hook layer keeps: it would fail the run */
+		status = SBX_EXIT_TEMP;
+		rc = slurp(c->logfd, LOG_MAX, &log) < 0 || fail_line(&out) < 0;
+		logline("warning", c,
+			"%s: more than %d bytes on stdout: failed", c->what,
+			OUT_MAX);
+	} else if (si.si_code == CLD_EXITED && !c->capped) {
 		status = si.si_status;
 		rc = slurp(c->outfd, OUT_MAX, &out) < 0 ||
 		     slurp(c->logfd, LOG_MAX, &log) < 0;
@@ -478,9 +514,19 @@ static void on_timer(struct conn *c)
 {
 	uint64_t n;
 
-	(void)!read(c->timerfd, &n, sizeof(n));
+	if (read(c->timerfd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+		return;
+	if (c->state != RUNNING) {
+		logline("warning", c, "dropped: no %s in %d s",
+			c->state == READING ? "request" : "reply taken",
+			IO_DEADLINE_S);
+		conn_free(c);
+		return;
+	}
+	/* the run: over the broker's cap */
 	c->capped = 1;
-	syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+	if (c->pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
 }
 
 static void on_signal(void)
