@@ -70,6 +70,16 @@ session_bench() {
 }
 mkdir -p "$W/home/control/spp" "$W/bin"
 cp "$B/bench/trivial" "$W/bin/trivial"
+# the broker runs only the plugin lines listed here
+{
+	echo '[rcpt]'
+	echo "$W/bin/trivial"
+	i=1
+	while [ $i -le 20 ]; do
+		echo "$W/bin/p$i"
+		i=$((i + 1))
+	done
+} >"$W/home/control/smtpplugins"
 "$B/spp-sandboxd" -s "$W/sock" -u "$(id -u)" -q "$W/home" -c 64 \
 	2>"$W/log" &
 bpid=$!

@@ -29,6 +29,76 @@ static char *join(const char *a, const char *b)
 	return p;
 }
 
+/* Control files are small; a bigger one is not read (the run is refused). */
+#define PLUGINS_MAX (1024 * 1024)
+
+/* Is line a plugin line of HOME/control/smtpplugins, read as qmail's
+ * control_readfile() gives it to the hook layer (trailing blanks off,
+ * empty and '#' lines skipped)? A client gets only the plugins the admin
+ * listed, each under its own policy: never its own program under another
+ * plugin's policy. 1, 0, or -1 (unreadable). */
+static int listed(const char *home, const char *line)
+{
+	char *path = join(home, SPP_CONF_DEFAULT), *buf = NULL;
+	size_t len = 0, want = strlen(line);
+	int fd, found = 0;
+	ssize_t n;
+
+	if (!path)
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return -1;
+	buf = malloc(PLUGINS_MAX + 1);
+	while (buf && (n = read(fd, buf + len, PLUGINS_MAX - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	if (!buf || len >= PLUGINS_MAX) {
+		free(buf);
+		return -1;
+	}
+	buf[len] = '\0';
+	for (char *s = buf; s < buf + len && !found;) {
+		size_t l = strcspn(s, "\n");
+		char *next = s + l + (s[l] ? 1 : 0);
+
+		while (l && (s[l - 1] == ' ' || s[l - 1] == '\t'))
+			l--;
+		found = l == want && s[0] != '#' && !memcmp(s, line, l);
+		s = next;
+	}
+	free(buf);
+	return found;
+}
+
+/* The request's plugin line: ':' and the command of a shell line, else
+ * the program and its arguments joined by spaces (the hook layer sends
+ * the line alone). NULL when out of memory. */
+static char *plugin_line(const struct spp_wire_req *r)
+{
+	size_t n = r->shell ? 2 : 1;
+	char *line, *p;
+
+	for (size_t i = 0; i < r->args.n; i++)
+		n += strlen(r->args.v[i]) + 1;
+	line = p = malloc(n);
+	if (!line)
+		return NULL;
+	if (r->shell)
+		*p++ = ':';
+	for (size_t i = 0; i < r->args.n; i++) {
+		size_t l = strlen(r->args.v[i]);
+
+		if (i)
+			*p++ = ' ';
+		memcpy(p, r->args.v[i], l);
+		p += l;
+	}
+	*p = '\0';
+	return line;
+}
+
 int worker_policy(const struct broker_conf *conf, const struct spp_wire_req *r,
 		  char **policy, struct sbx_error *err)
 {
@@ -44,16 +114,25 @@ int worker_policy(const struct broker_conf *conf, const struct spp_wire_req *r,
 		return sbx_fail(err, EPERM, "qmail home %s is not served",
 				sbx_escape(esc, sizeof(esc), r->home,
 					   strlen(r->home)));
-	/* the hook's line: a ':' line is the shell's command */
 	dir = join(r->home, SPP_POLICY_DIR_DEFAULT);
-	line = r->shell ? malloc(strlen(r->args.v[0]) + 2) : NULL;
-	if (!dir || (r->shell && !line)) {
+	line = plugin_line(r);
+	if (!dir || !line) {
 		sbx_fail(err, ENOMEM, "out of memory");
 		goto out;
 	}
-	if (line)
-		snprintf(line, strlen(r->args.v[0]) + 2, ":%s", r->args.v[0]);
-	if (spp_policy_find(dir, line ? line : r->args.v[0], policy) < 0) {
+	switch (listed(r->home, line)) {
+	case 1:
+		break;
+	case 0:
+		sbx_fail(err, EPERM, "not a line of %s: %s", SPP_CONF_DEFAULT,
+			 sbx_escape(esc, 120, line, strlen(line)));
+		goto out;
+	default:
+		sbx_fail(err, errno ? errno : EFBIG, "%s: cannot read it",
+			 SPP_CONF_DEFAULT);
+		goto out;
+	}
+	if (spp_policy_find(dir, r->shell ? line : r->args.v[0], policy) < 0) {
 		sbx_fail(err, ENOMEM, "out of memory");
 		goto out;
 	}
