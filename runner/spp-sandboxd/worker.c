@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,15 +42,24 @@ static int listed(const char *home, const char *line)
 {
 	char *path = join(home, SPP_CONF_DEFAULT), *buf = NULL;
 	size_t len = 0, want = strlen(line);
+	struct stat st;
 	int fd, found = 0;
 	ssize_t n;
 
 	if (!path)
 		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	free(path);
 	if (fd < 0)
 		return -1;
+	/* the list says what clients may run: only root or the broker's
+	 * own user may have written it (as policy files, pol.c) */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_mode & 022) ||
+	    (st.st_uid != 0 && st.st_uid != geteuid())) {
+		close(fd);
+		errno = EACCES;
+		return -1;
+	}
 	buf = malloc(PLUGINS_MAX + 1);
 	while (buf && (n = read(fd, buf + len, PLUGINS_MAX - len)) > 0)
 		len += (size_t)n;
@@ -120,6 +130,7 @@ int worker_policy(const struct broker_conf *conf, const struct spp_wire_req *r,
 		sbx_fail(err, ENOMEM, "out of memory");
 		goto out;
 	}
+	errno = 0;
 	switch (listed(r->home, line)) {
 	case 1:
 		break;
@@ -128,7 +139,8 @@ int worker_policy(const struct broker_conf *conf, const struct spp_wire_req *r,
 			 sbx_escape(esc, 120, line, strlen(line)));
 		goto out;
 	default:
-		sbx_fail(err, errno ? errno : EFBIG, "%s: cannot read it",
+		sbx_fail(err, errno ? errno : EFBIG,
+			 "%s: cannot read it, or others may write it",
 			 SPP_CONF_DEFAULT);
 		goto out;
 	}
