@@ -30,6 +30,7 @@ runner_lib_libsbx_a_SOURCES = \
 	runner/lib/replace.c \
 	runner/lib/cgroup.c \
 	runner/lib/caps.c \
+	runner/lib/landlock.c \
 	runner/lib/jail.c \
 	runner/lib/init.c \
 	runner/lib/run.c \
@@ -49,6 +50,12 @@ bin_PROGRAMS += spp-run
 dist_man_MANS += runner/spp-run/spp-run.8
 spp_run_SOURCES = \
 	runner/spp-run/spp-run.c \
+	runner/spp-run/run-one.c \
+	runner/spp-run/run-one.h \
+	runner/spp-run/broker-client.c \
+	runner/spp-run/broker-client.h \
+	runner/spp-run/wire.c \
+	runner/spp-run/wire.h \
 	runner/spp-run/cli.c \
 	runner/spp-run/cli.h \
 	$(NULL)
@@ -57,6 +64,43 @@ spp_run_CPPFLAGS = $(POL_CPPFLAGS)
 spp_run_LDADD = policy/lib/libpol.a $(SBX_DEFAULT_FILTER) $(SBX_ARCHIVES) \
 	$(RUN_LIBS)
 spp_run_LDFLAGS = $(AM_LDFLAGS) $(DEFAULT_FILTER_LINK)
+
+# spp-sandboxd: the broker. Its workers run spp-run's own code (run-one.c)
+# and find a plugin's policy with the hook layer's spp_policy_find().
+bin_PROGRAMS += spp-sandboxd
+dist_man_MANS += runner/spp-sandboxd/spp-sandboxd.8
+spp_sandboxd_SOURCES = \
+	runner/spp-sandboxd/spp-sandboxd.c \
+	runner/spp-sandboxd/broker.c \
+	runner/spp-sandboxd/broker.h \
+	runner/spp-sandboxd/worker.c \
+	runner/spp-sandboxd/glue-stubs.c \
+	runner/spp-run/run-one.c \
+	runner/spp-run/wire.c \
+	runner/spp-run/cli.c \
+	$(NULL)
+spp_sandboxd_CPPFLAGS = $(POL_CPPFLAGS) -I$(srcdir)/runner/spp-run \
+	-I$(srcdir)/smtpd-patch/hook -DQMAIL_HOME='"$(qmailhome)"'
+spp_sandboxd_LDADD = smtpd-patch/hook/libspp.a policy/lib/libpol.a \
+	$(SBX_DEFAULT_FILTER) $(SBX_ARCHIVES) $(RUN_LIBS)
+spp_sandboxd_LDFLAGS = $(AM_LDFLAGS) $(DEFAULT_FILTER_LINK)
+
+# Its daemontools run script and systemd unit, with the paths configure
+# chose, in share/spp-sandbox/spp-sandboxd/ (spp-sandboxd(8)).
+sppsandboxddir = $(pkgdatadir)/spp-sandboxd
+nodist_sppsandboxd_SCRIPTS = runner/spp-sandboxd/run
+nodist_sppsandboxd_DATA = runner/spp-sandboxd/spp-sandboxd.service
+EXTRA_DIST += \
+	runner/spp-sandboxd/run.in \
+	runner/spp-sandboxd/spp-sandboxd.service.in \
+	$(NULL)
+CLEANFILES += $(nodist_sppsandboxd_SCRIPTS) $(nodist_sppsandboxd_DATA)
+runner/spp-sandboxd/run runner/spp-sandboxd/spp-sandboxd.service: \
+		runner/spp-sandboxd/%: $(srcdir)/runner/spp-sandboxd/%.in
+	$(AM_V_GEN)$(MKDIR_P) $(@D) && \
+	sed -e 's|@bindir[@]|$(bindir)|g' \
+	    -e 's|@qmailhome[@]|$(qmailhome)|g' $< >$@.tmp && \
+	chmod a+rx $@.tmp && mv $@.tmp $@
 
 # The default policy's seccomp filter, compiled at build time; the library
 # uses it (a weak symbol) when the program links it in, which needs

@@ -151,6 +151,8 @@ plugin_main(const struct sbx_plan *pl, int sock)
 	set_rlimits(pl);
 	if (chdir(pl->workdir) < 0 && chdir("/") < 0)
 		goto fail;
+	if (sbx_landlock_scope() < 0)
+		goto fail;
 	listener = sbx_filter_load(pl->jail);
 	if (listener < 0)
 		goto fail;

@@ -218,6 +218,13 @@ void sbx_filter_free(struct sbx_jail *j);
 /* In the plugin child: attach the filter; returns its listener fd. */
 int sbx_filter_load(const struct sbx_jail *j);
 
+/* landlock.c: scope the calling process (the plugin child, with
+ * no_new_privs) so that neither abstract Unix sockets nor signals reach
+ * past its Landlock domain (ABI 6, Linux 6.12; a no-op before). Two runs
+ * can then never talk or signal, whatever namespaces they share. Returns
+ * 0, or -1 with errno. System calls only. */
+int sbx_landlock_scope(void);
+
 /* Learn mode's filter: every call but the hand-over goes to init. */
 int sbx_filter_build_learn(uint64_t handoff_fd, struct sbx_bpf *out,
 			   struct sbx_error *err);

@@ -102,6 +102,13 @@ int sbx_cli_parse(struct sbx_cli *c, int argc, char **argv,
 				goto fail;
 			}
 			c->learn = v;
+		} else if (opt_value("--broker", argc, argv, &i, &v)) {
+			if (!v) {
+				sbx_fail(err, EINVAL,
+					 "--broker needs a socket");
+				goto fail;
+			}
+			c->broker = v;
 		} else if (opt_value("--event", argc, argv, &i, &v)) {
 			if (!v || !valid_event(v)) {
 				sbx_fail(err, EINVAL, "unknown event '%s'",

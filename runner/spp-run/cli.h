@@ -18,6 +18,8 @@ struct sbx_cli {
 	int diagnose;
 	/* --learn FILE: learn mode, what the run used merged into FILE */
 	const char *learn;
+	/* --broker SOCKET: send the run to spp-sandboxd there first */
+	const char *broker;
 	int help;
 };
 

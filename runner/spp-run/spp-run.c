@@ -2,59 +2,20 @@
 /* spp-run: run one qmail-spp plugin in a sandbox and relay its verdict.
  * Exit 0: the plugin ran to its end; 111: it failed or could not start,
  * or its policy could not be read for a temporary reason; 100: usage or
- * policy error. A failure always leaves a verdict on stdout. */
-#include <arpa/inet.h>
-#include <errno.h>
+ * policy error. A failure always leaves a verdict on stdout. With a broker
+ * (--broker, $SPPSANDBOX_BROKER or control/sppbroker) the run goes to
+ * spp-sandboxd first, and is made here when the broker cannot make it. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "broker-client.h"
 #include "cli.h"
-#include "pol.h"
+#include "run-one.h"
 #include "sbx.h"
-#include "verdict.h"
-
-extern char **environ;
-
-static const char *prog = "-";
-
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: spp-run [--policy FILE] [--env NAME=VALUE]... "
-		   "[--inherit-env] [--event NAME] [--diagnose] "
-		   "[--learn FILE] [--] PROGRAM [ARG...]\n"
-		   "       spp-run [OPTION]... --shell [--] COMMAND-LINE\n");
-}
-
-/* qmail-spp ignores exit codes, so a failure must be a verdict line. */
-static void print_fail_line(const struct sbx_policy *p)
-{
-	const char *line = sbx_policy_fail_line(p);
-
-	if (line)
-		printf("%s\n", line);
-}
-
-/* A usage or policy error: the default failure verdict, and the exit
- * status the error's class deserves. */
-static void fatal_config(const struct sbx_error *err)
-{
-	struct sbx_policy dflt;
-
-	fprintf(stderr, "spp-run: fatal: %s\n", err->msg);
-	if (sbx_policy_default(&dflt, NULL) == 0) {
-		print_fail_line(&dflt);
-		sbx_policy_clear(&dflt);
-	} else {
-		printf("E451 plugin failed, try again later (#4.3.0)\n");
-	}
-	fflush(stdout);
-	exit(sbx_exit_status(err->code));
-}
 
 /* A closed 0, 1 or 2 (qmail-spp closes stdin) would let a pipe take that
  * number and be clobbered later. */
@@ -65,303 +26,12 @@ static void open_std_fds(void)
 			_exit(SBX_EXIT_TEMP);
 }
 
-/* Does the line start with "NAME: ", NAME the plugin's path as written
- * or its last component? Then it names itself already. Never when it
- * would pass for spp-run's own lines (a plugin called "spp" faking a
- * report line for spp-report and the admin's greps). */
-static int names_itself(const char *line)
-{
-	const char *base = strrchr(prog, '/');
-	size_t n = strlen(prog), b;
-
-	if (strncmp(line, "spp:", 4) == 0 || strncmp(line, "spp-run:", 8) == 0)
-		return 0;
-	base = base ? base + 1 : prog;
-	b = strlen(base);
-	return (strncmp(line, prog, n) == 0 && line[n] == ':') ||
-	       (b && strncmp(line, base, b) == 0 && line[b] == ':');
-}
-
-/* The plugin's stderr, one log line per line, each naming the plugin. */
-static void relay_stderr(const char *buf, size_t len)
-{
-	char esc[1024];
-	size_t start = 0;
-
-	for (size_t i = 0; i <= len; i++) {
-		if (i < len && buf[i] != '\n')
-			continue;
-		if (i > start) {
-			sbx_escape(esc, sizeof(esc), buf + start, i - start);
-			if (names_itself(esc))
-				fprintf(stderr, "%s\n", esc);
-			else
-				fprintf(stderr, "%s: %s\n", prog, esc);
-		}
-		start = i + 1;
-	}
-}
-
-static void dropped(void *ctx, const char *line, size_t len, const char *why)
-{
-	char esc[256];
-
-	(void)ctx;
-	sbx_escape(esc, sizeof(esc), line, len > 120 ? 120 : len);
-	fprintf(stderr, "spp-run: warning: %s: dropped verdict '%s': %s\n",
-		prog, esc, why);
-}
-
-/* spp-policy compile leaves FILE.bpf beside FILE: use it when it is
- * current; a bad one is reported and ignored (the filter is compiled). */
-static void load_compiled(struct sbx_jail *jail, const char *policy)
-{
-	struct sbx_error err = { 0, "" };
-	char path[4096], esc[300];
-
-	if (snprintf(path, sizeof(path), "%s.bpf", policy) >= (int)sizeof(path))
-		return;
-	if (sbx_jail_load_filter(jail, path, &err) < 0)
-		fprintf(stderr, "spp-run: warning: %s\n",
-			sbx_escape(esc, sizeof(esc), err.msg, strlen(err.msg)));
-}
-
-/* syscall-default complain: each call outside the policy, once. */
-static void complaints(const struct sbx_result *r)
-{
-	char name[64];
-
-	for (unsigned int i = 0; i < r->ncomplained; i++) {
-		const struct sbx_call *c = &r->complained[i];
-
-		sbx_syscall_name(c->nr, c->arch, name, sizeof(name));
-		fprintf(stderr,
-			"spp-run: warning: %s: complain: syscall %s is not "
-			"in the policy: %s\n",
-			prog, name,
-			c->refused ? "refused (no policy can allow it)" :
-				     "let through");
-	}
-}
-
-static void format_size_kb(long kb, char *buf, size_t len)
-{
-	if (kb >= 1024)
-		snprintf(buf, len, "%.1fM", (double)kb / 1024);
-	else
-		snprintf(buf, len, "%ldK", kb);
-}
-
-/* Which cgroup bounded the run (none: `memory` was RLIMIT_AS only). */
-static const char *const cgroup_names[3] = { "none", "v1", "v2" };
-
-static void report(const char *event, const struct sbx_result *r,
-		   const char *verdict)
-{
-	char how[96], killed[64], rss[32], esc[200], client[64];
-	const char *ip = getenv("TCPREMOTEIP");
-
-	sbx_result_killed(r, killed, sizeof(killed));
-	/* qmail-spp's own code for "can't execute"; the warning above the
-	 * report says why. */
-	if (!r->started && r->kill == SBX_KILL_NONE)
-		snprintf(how, sizeof(how), "exit 120");
-	else if (killed[0])
-		snprintf(how, sizeof(how), "killed %s", killed);
-	else
-		snprintf(how, sizeof(how), "exit %d", r->exit_code);
-	format_size_kb(r->maxrss_kb, rss, sizeof(rss));
-	if (r->setup_error[0])
-		fprintf(stderr, "spp-run: warning: %s: cannot start: %s\n",
-			prog,
-			sbx_escape(esc, sizeof(esc), r->setup_error,
-				   strlen(r->setup_error)));
-	/* qmail-smtpd (our parent) and its client, to find the session in
-	 * qmail-smtpd's and tcpserver's logs */
-	sbx_escape(client, sizeof(client), ip && *ip ? ip : "-",
-		   strlen(ip && *ip ? ip : "-"));
-	fprintf(stderr,
-		"spp: %s %s pid %d %s verdict %s wall %.1fms cpu %.1fms "
-		"maxrss %s cgroup %s smtpd %d client %s\n",
-		event, prog, (int)r->pid, how, verdict, r->wall_ms, r->cpu_ms,
-		rss, cgroup_names[r->cgroup < 3 ? r->cgroup : 0],
-		(int)getppid(), client);
-}
-
-/* The run failed: the policy's failure verdict (qmail-spp ignores exit
- * codes) and the report. */
-static void failed(const struct sbx_policy *p, const struct sbx_result *r,
-		   const char *event)
-{
-	print_fail_line(p);
-	report(event, r, sbx_policy_fail_line(p) ? "E" : "-");
-}
-
-/* The jail for one run under policy p: a compiled filter when current,
- * the cgroup configuration, the program of a shell command line. */
-static struct sbx_jail *make_jail(const struct sbx_cli *cli,
-				  const struct sbx_policy *p,
-				  struct sbx_error *err)
-{
-	struct sbx_jail *jail = sbx_jail_new(p, err);
-	char word[4096];
-
-	if (!jail)
-		return NULL;
-	if (cli->policy)
-		load_compiled(jail, cli->policy);
-	/* where runs get their own cgroup (spp-run(8)); plugins cannot set
-	 * it (S refuses SPPSANDBOX*) */
-	if (sbx_jail_set_cgroup(jail, getenv("SPPSANDBOX_CGROUP"), err) < 0 ||
-	    (cli->diagnose && sbx_jail_set_diagnose(jail, 1, err) < 0) ||
-	    (cli->learn && sbx_jail_set_learn(jail, 1, err) < 0) ||
-	    (cli->shell &&
-	     sbx_cli_shell_program(cli->argv[0], word, sizeof(word)) &&
-	     sbx_jail_set_also(jail, word, err) < 0)) {
-		sbx_jail_free(jail);
-		return NULL;
-	}
-	return jail;
-}
-
-/* --learn FILE: what this run used, merged into FILE. The run's own
- * verdicts are relayed as the plugin printed them (learning trusts it). */
-static void learn_into(const struct sbx_cli *cli, const struct sbx_result *r,
-		       char *const env[])
-{
-	struct pol_learn_run run = { r->learned, r->wall_ms,
-				     r->kill == SBX_KILL_TIMEOUT,
-				     spp_verdict_bits(r->out, r->out_len),
-				     env };
-	struct sbx_error err = { 0, "" };
-	char esc[300];
-
-	if (!r->started || !r->learned)
-		return;
-	if (pol_learned_into(cli->learn, cli->argv[0], &run, &err) < 0)
-		fprintf(stderr, "spp-run: warning: %s: learn: %s\n", prog,
-			sbx_escape(esc, sizeof(esc), err.msg, strlen(err.msg)));
-}
-
-/* Did the plugin print a terminal command (as qmail-spp reads it)? */
-static int decided(const struct sbx_result *r)
-{
-	static const char terminal[] = "ANODER";
-
-	for (size_t i = 0; i < r->out_len; i += strcspn(r->out + i, "\n") + 1)
-		if (memchr(terminal, r->out[i], sizeof(terminal) - 1) &&
-		    r->out[i])
-			return 1;
-	return 0;
-}
-
-/* --diagnose: what the plugin looked for and did not get, one line each,
- * for spp-session --compare to show beside a decision that differs. */
-static void diagnose(const struct sbx_result *r, char *const env[], int decided)
-{
-	const struct sbx_diag *d = r->diag;
-	char addr[INET6_ADDRSTRLEN], esc[300], names[400] = "";
-	size_t used = 0;
-
-	for (unsigned int i = 0; d && i < d->npaths; i++)
-		fprintf(stderr,
-			"spp-run: diagnose: %s: not in its view: %s (the "
-			"host has it)\n",
-			prog,
-			sbx_escape(esc, sizeof(esc), d->paths[i],
-				   strlen(d->paths[i])));
-	for (unsigned int i = 0; d && i < d->ndests; i++) {
-		const struct sbx_dest *t = &d->dests[i];
-
-		inet_ntop(t->family, t->addr, addr, sizeof(addr));
-		fprintf(stderr,
-			"spp-run: diagnose: %s: network: %s%s%s:%u/%s %s\n",
-			prog, t->family == AF_INET6 ? "[" : "", addr,
-			t->family == AF_INET6 ? "]" : "", t->port,
-			t->type == SOCK_STREAM ? "tcp" : "udp",
-			t->error == EPERM ? "refused by the policy" :
-					    "unreachable (network none)");
-	}
-	/* names qmail-smtpd's environment has and the plugin did not get */
-	for (char **e = environ; *e; e++) {
-		size_t n = strcspn(*e, "=");
-		int given = 0;
-
-		for (char *const *g = env; *g && !given; g++)
-			given = strncmp(*g, *e, n + 1) == 0;
-		/* SPP*: how spp-run itself is run */
-		if (given || n == 0 || used + n + 2 >= sizeof(names) ||
-		    strncmp(*e, "SPP", 3) == 0)
-			continue;
-		memcpy(names + used, *e, n);
-		used += n;
-		names[used++] = ' ';
-		names[used] = '\0';
-	}
-	if (used) {
-		names[used - 1] = '\0';
-		fprintf(stderr,
-			"spp-run: diagnose: %s: environment: not passed: %s\n",
-			prog, sbx_escape(esc, sizeof(esc), names, used - 1));
-	}
-	if (r->exited && r->exit_code && !decided)
-		fprintf(stderr,
-			"spp-run: diagnose: %s: exit %d and no decision (under "
-			"`exit-status fail` it would fail closed)\n",
-			prog, r->exit_code);
-}
-
-/* sh's 126 and 127: the command of a ':' line could not be run at all
- * (0.42 let the SMTP command go on: a silent pass). Says so. */
-static int shell_could_not_run(const struct sbx_cli *cli,
-			       const struct sbx_result *r)
-{
-	if (!cli->shell || !r->exited || r->kill ||
-	    (r->exit_code != 126 && r->exit_code != 127))
-		return 0;
-	fprintf(stderr,
-		"spp-run: warning: %s: cannot start: the shell could not run "
-		"it (exit %d)\n",
-		prog, r->exit_code);
-	return 1;
-}
-
-/* Relay the accepted verdict lines, or fail when its verdict is unusable.
- * Returns the exit status. */
-static int relay(const struct sbx_cli *cli, const struct sbx_policy *p,
-		 const struct sbx_result *r)
-{
-	char *out = NULL;
-	size_t outlen = 0;
-	int term = spp_verdict_filter(r->out, r->out_len, p->verdicts,
-				      (const char *const *)p->setvars.v, &out,
-				      &outlen, dropped, NULL);
-
-	if (term < 0) {
-		fprintf(stderr, "spp-run: warning: %s: %s\n", prog,
-			term == SPP_VERDICT_UNUSABLE ?
-				"its verdict was dropped: failing" :
-				"verdict: out of memory");
-		failed(p, r, cli->event);
-		return SBX_EXIT_TEMP;
-	}
-	fwrite(out, 1, outlen, stdout);
-	free(out);
-	report(cli->event, r, spp_cmd_name((unsigned int)term));
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct sbx_error err = { 0, "" };
-	struct sbx_result r = { 0 };
-	struct sbx_policy pol;
-	struct sbx_jail *jail = NULL;
 	struct sbx_cli cli;
-	char *shell_argv[4] = { "/bin/sh", "-c", NULL, NULL };
-	char **env = NULL, **plugin_argv;
-	char esc[200];
-	int status = SBX_EXIT_TEMP;
+	char sock[256], esc[300];
+	int status;
 
 	open_std_fds();
 	/* Started by qmail-smtpd (or qmail-spp 0.42's sh -c, which execs
@@ -371,62 +41,23 @@ int main(int argc, char **argv)
 	/* qmail-spp stops reading at the first terminal verdict: a closed
 	 * pipe must not cost us the report line. */
 	signal(SIGPIPE, SIG_IGN);
-	if (sbx_cli_parse(&cli, argc, argv, &err) < 0) {
-		usage(stderr);
-		fatal_config(&err);
-	}
-	if (cli.help) {
-		usage(stdout);
-		return 0;
-	}
-	prog = sbx_escape(esc, sizeof(esc), cli.argv[0], strlen(cli.argv[0]));
-	/* a ':' line of control/smtpplugins, run as qmail-spp 0.42 did */
-	shell_argv[2] = cli.argv[0];
-	plugin_argv = cli.shell ? shell_argv : cli.argv;
-	if (cli.policy ? pol_parse_file(cli.policy, &pol, &err) :
-			 sbx_policy_default(&pol, &err)) {
+	/* A usage error is spp_run_main's to report. */
+	if (sbx_cli_parse(&cli, argc, argv, &err) == 0) {
+		if (!cli.help && spp_broker_socket(&cli, sock, sizeof(sock))) {
+			if (spp_broker_run(sock, &cli, (long)getppid(), &status,
+					   &err) == 0) {
+				sbx_cli_clear(&cli);
+				return status;
+			}
+			/* never fails open: the run is made here */
+			fprintf(stderr,
+				"spp-run: warning: broker %s: %s: running it "
+				"here\n",
+				sbx_escape(esc, 100, sock, strlen(sock)),
+				sbx_escape(esc + 100, 200, err.msg,
+					   strlen(err.msg)));
+		}
 		sbx_cli_clear(&cli);
-		fatal_config(&err);
 	}
-	/* As qmail-spp did: the plugin sees qmail-smtpd's environment,
-	 * unless the policy names what it may see. */
-	if (cli.inherit_env && !pol.env_set) {
-		sbx_strv_clear(&pol.env_pass);
-		if (sbx_strv_add(&pol.env_pass, "*", &err) < 0)
-			fatal_config(&err);
-	}
-	/* learn mode trusts the plugin: its decisions go through as made,
-	 * and a slow one gets the time to take its whole path */
-	if (cli.learn) {
-		pol.verdicts = SPP_CMD_ALL;
-		if (pol.timeout_ms < POL_LEARN_TIMEOUT_MS)
-			pol.timeout_ms = POL_LEARN_TIMEOUT_MS;
-	}
-	env = sbx_env_build(&pol, cli.env.v, environ, &err);
-	if (env)
-		jail = make_jail(&cli, &pol, &err);
-	if (!jail || sbx_jail_run(jail, plugin_argv, env, &r, &err) < 0) {
-		fprintf(stderr, "spp-run: warning: %s: cannot start: %s\n",
-			prog, err.msg);
-		failed(&pol, &r, cli.event);
-		goto out;
-	}
-	relay_stderr(r.err, r.err_len);
-	complaints(&r);
-	if (cli.learn)
-		learn_into(&cli, &r, env);
-	if (cli.diagnose)
-		diagnose(&r, env, decided(&r));
-	if (shell_could_not_run(&cli, &r) || sbx_result_failed(&r, &pol))
-		failed(&pol, &r, cli.event);
-	else
-		status = relay(&cli, &pol, &r);
-out:
-	fflush(stdout);
-	sbx_result_clear(&r);
-	sbx_jail_free(jail);
-	sbx_env_free(env);
-	sbx_policy_clear(&pol);
-	sbx_cli_clear(&cli);
-	return status;
+	return spp_run_main(argc, argv, (long)getppid());
 }

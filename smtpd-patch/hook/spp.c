@@ -238,33 +238,6 @@ static char *join(const char *dir, const char *name, const char *suffix)
 	return p;
 }
 
-/* DIR/NAME.policy, else DIR/default.policy, else NULL in *policy. Returns
- * 0, or -1 when out of memory. */
-static int find_policy(const char *dir, const char *name, char **policy)
-{
-	char *p;
-
-	*policy = NULL;
-	if (name) {
-		p = join(dir, name, ".policy");
-		if (!p)
-			return -1;
-		if (exists(p)) {
-			*policy = p;
-			return 0;
-		}
-		free(p);
-	}
-	p = join(dir, "default", ".policy");
-	if (!p)
-		return -1;
-	if (exists(p))
-		*policy = p;
-	else
-		free(p);
-	return 0;
-}
-
 /* The policy name of a plugin line: its last path component. */
 int spp_plugin_name(const char *line, char *name, size_t len)
 {
@@ -299,9 +272,34 @@ int spp_plugin_name(const char *line, char *name, size_t len)
 	return 1;
 }
 
+int spp_policy_find(const char *dir, const char *line, char **policy)
+{
+	char buf[256], *p;
+	const char *name = spp_plugin_name(line, buf, sizeof(buf)) ? buf : NULL;
+
+	*policy = NULL;
+	if (name) {
+		p = join(dir, name, ".policy");
+		if (!p)
+			return -1;
+		if (exists(p)) {
+			*policy = p;
+			return 0;
+		}
+		free(p);
+	}
+	p = join(dir, "default", ".policy");
+	if (!p)
+		return -1;
+	if (exists(p))
+		*policy = p;
+	else
+		free(p);
+	return 0;
+}
+
 static int add_plugin(struct section *sec, const char *line, const char *dir)
 {
-	char name[256];
 	struct plugin pl = { NULL, NULL, 0, NULL };
 
 	if (sec->n == sec->cap) {
@@ -323,9 +321,7 @@ static int add_plugin(struct section *sec, const char *line, const char *dir)
 		return -1;
 	pl.shell = line[0] == ':';
 	pl.cmd = pl.line + (pl.shell ? 1 : 0);
-	if (find_policy(dir,
-			spp_plugin_name(line, name, sizeof(name)) ? name : NULL,
-			&pl.policy) < 0) {
+	if (spp_policy_find(dir, line, &pl.policy) < 0) {
 		plugin_clear(&pl);
 		return -1;
 	}

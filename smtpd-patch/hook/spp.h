@@ -115,6 +115,14 @@ void spp_done(void);
  * default.policy, else the built-in default). */
 int spp_plugin_name(const char *line, char *name, size_t len);
 
+/* The policy file of a plugin line (as written in control/smtpplugins,
+ * with the ':' of a shell line) in the policy directory dir: dir/NAME.policy
+ * when it exists, else dir/default.policy, else NULL (the built-in
+ * default), into *policy (the caller frees). A path that cannot be
+ * checked counts as there, so the run fails on it. Returns 0, or -1 with
+ * errno ENOMEM. spp_init() uses it for each plugin; spp-sandboxd too. */
+int spp_policy_find(const char *dir, const char *line, char **policy);
+
 /* After spp_init(): plugin i of section (0 connection, 1 helo, 2 mail,
  * 3 rcpt, 4 data, 5 auth, 6 pass): the section's name, the line as
  * written, and the policy file the layer will hand spp-run (NULL: the

@@ -24,6 +24,7 @@ SBX_PLUGIN_SH = $(MKDIR_P) $(@D) && rm -f $@ && \
 
 TEST_C_PLUGINS = \
 	tests/plugins/probe \
+	tests/plugins/neighbor \
 	tests/plugins/denied \
 	tests/plugins/enforce \
 	tests/plugins/thirdparty/rcptme \

@@ -19,8 +19,12 @@ SUITES = \
 	tests/suites/report.test \
 	tests/suites/netqmail-patch.test \
 	tests/suites/selftest.test \
+	tests/suites/broker.test \
 	$(NULL)
 TESTS += $(SUITES)
+# broker.test's raw client: garbage sent to spp-sandboxd
+check_PROGRAMS += tests/plugins/unix-send
+tests_plugins_unix_send_SOURCES = tests/plugins/unix-send.c
 EXTRA_DIST += $(SUITES) tests/suites/tap.sh tests/suites/spp-load.sh \
 	tests/suites/report/promcheck.py \
 	tests/suites/report/tai64n-stamp.py \

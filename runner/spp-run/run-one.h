@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One plugin run as spp-run makes it: shared by spp-run and spp-sandboxd. */
+#ifndef SPP_RUN_ONE_H
+#define SPP_RUN_ONE_H
+
+/* Run spp-run's command line argv (argv[0] is spp-run itself) in this
+ * process: the policy read, the plugin run in a sandbox, the verdict lines
+ * the policy allows (or its failure line) on stdout, the plugin's stderr,
+ * warnings and the report line on stderr. The environment is environ
+ * (the plugin's, with --inherit-env; TCPREMOTEIP and SPPSANDBOX_CGROUP are
+ * read from it). smtpd is the pid the report line names as qmail-smtpd.
+ * --broker is ignored here. Returns spp-run's exit status: 0, 100 (usage
+ * or policy error) or 111; stdout is flushed. */
+int spp_run_main(int argc, char **argv, long smtpd);
+
+#endif

@@ -1,0 +1,651 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* spp-sandboxd's event loop: one epoll set over the listening socket, a
+ * signalfd, and per connection its socket, its worker's pidfd and a
+ * timerfd that caps the run. Every connection is one struct conn, freed
+ * in one place. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "broker.h"
+
+/* A client has this long to send its request, and to take its reply. */
+#define IO_DEADLINE_S 10
+/* Connections at once: runs, and as many again reading or writing. */
+#define CONNS_PER_RUN 2
+
+/* What a run may leave in the reply: spp-run's stdout as the hook keeps
+ * it, its log lines up to this. */
+#define OUT_MAX (1024 * 1024)
+#define LOG_MAX (256 * 1024)
+
+enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_SOCK, SRC_PID, SRC_TIMER };
+
+struct conn;
+
+struct src {
+	enum src_kind kind;
+	struct conn *c;
+};
+
+enum conn_state { READING, RUNNING, WRITING };
+
+struct conn {
+	int fd, pidfd, timerfd, outfd, logfd;
+	pid_t pid;
+	uid_t uid;
+	pid_t peer;
+	enum conn_state state;
+	int capped; /* killed by the broker's cap */
+	int dead; /* freed at the end of the epoll batch */
+	struct conn *next_dead;
+	int gone; /* the client hung up */
+	struct sbx_buf in, out;
+	size_t sent;
+	struct src s_sock, s_pid, s_timer;
+	struct timespec t0;
+	char what[160]; /* event and plugin, for the log */
+};
+
+static struct {
+	const struct broker_conf *conf;
+	int ep, lfd, sfd;
+	unsigned int nconn, nrun;
+	int stopping;
+	struct conn *dead; /* events of this batch may still name them */
+} B;
+
+static struct src src_listen = { SRC_LISTEN, NULL };
+static struct src src_signal = { SRC_SIGNAL, NULL };
+
+static void logline(const char *level, const struct conn *c, const char *fmt,
+		    ...) __attribute__((format(printf, 3, 4)));
+
+static void logline(const char *level, const struct conn *c, const char *fmt,
+		    ...)
+{
+	char msg[700];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c)
+		fprintf(stderr, "spp-sandboxd: %s: uid %u pid %d: %s\n", level,
+			(unsigned int)c->uid, (int)c->peer, msg);
+	else
+		fprintf(stderr, "spp-sandboxd: %s: %s\n", level, msg);
+}
+
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) * 1e3 +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void unwatch(int *fd)
+{
+	if (*fd >= 0)
+		epoll_ctl(B.ep, EPOLL_CTL_DEL, *fd, NULL);
+	close_fd(fd);
+}
+
+static void conn_free(struct conn *c)
+{
+	if (!c || c->dead)
+		return;
+	/* a worker still there is killed and reaped: nothing outlives its
+	 * connection */
+	if (c->pid > 0) {
+		if (c->pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL,
+				0);
+		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		B.nrun--;
+	}
+	/* A worker forked a moment ago may still hold copies of these: epoll
+	 * forgets a file only when its last copy is closed, so it is told
+	 * now (epoll(7), "Q6"), or events would name a freed conn. */
+	unwatch(&c->fd);
+	unwatch(&c->pidfd);
+	unwatch(&c->timerfd);
+	close_fd(&c->outfd);
+	close_fd(&c->logfd);
+	sbx_buf_free(&c->in);
+	sbx_buf_free(&c->out);
+	c->dead = 1;
+	c->next_dead = B.dead;
+	B.dead = c;
+	B.nconn--;
+}
+
+static int ep_add(int fd, unsigned int events, struct src *s)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = s };
+
+	return epoll_ctl(B.ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static int ep_mod(int fd, unsigned int events, struct src *s)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = s };
+
+	return epoll_ctl(B.ep, EPOLL_CTL_MOD, fd, &ev);
+}
+
+/* Arm the connection's timer: IO_DEADLINE_S from now (reading or
+ * writing), or ms for a run. */
+static int arm(struct conn *c, unsigned int ms)
+{
+	struct itimerspec t = { { 0, 0 }, { 0, 0 } };
+
+	t.it_value.tv_sec = ms / 1000;
+	t.it_value.tv_nsec = (long)(ms % 1000) * 1000000;
+	return timerfd_settime(c->timerfd, 0, &t, NULL);
+}
+
+/* The reply is in c->out: send it as the socket takes it. */
+static void start_writing(struct conn *c)
+{
+	c->state = WRITING;
+	c->sent = 0;
+	if (c->timerfd < 0) {
+		c->timerfd = timerfd_create(CLOCK_MONOTONIC,
+					    TFD_NONBLOCK | TFD_CLOEXEC);
+		if (c->timerfd >= 0 &&
+		    ep_add(c->timerfd, EPOLLIN, &c->s_timer) < 0)
+			close_fd(&c->timerfd);
+	}
+	if (c->timerfd < 0 || arm(c, IO_DEADLINE_S * 1000) < 0 ||
+	    ep_mod(c->fd, EPOLLOUT, &c->s_sock) < 0) {
+		logline("warning", c, "epoll: %s", strerror(errno));
+		conn_free(c);
+	}
+}
+
+static void refuse(struct conn *c, const char *why)
+{
+	sbx_buf_free(&c->out);
+	if (spp_wire_puts(&c->out, SPP_WIRE_VERSION, SPP_WIRE_VERSION_1) < 0 ||
+	    spp_wire_puts(&c->out, SPP_WIRE_REFUSE, why) < 0 ||
+	    spp_wire_put(&c->out, SPP_WIRE_END, "", 0) < 0) {
+		conn_free(c);
+		return;
+	}
+	start_writing(c);
+}
+
+static int served(uid_t uid)
+{
+	for (size_t i = 0; i < B.conf->nuids; i++)
+		if (B.conf->uids[i] == uid)
+			return 1;
+	return 0;
+}
+
+static void on_accept(void)
+{
+	for (;;) {
+		struct ucred cr;
+		socklen_t len = sizeof(cr);
+		struct conn *c;
+		int fd = accept4(B.lfd, NULL, NULL,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EINTR &&
+			    errno != ECONNABORTED)
+				logline("warning", NULL, "accept: %s",
+					strerror(errno));
+			return;
+		}
+		c = calloc(1, sizeof(*c));
+		if (!c ||
+		    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0) {
+			logline("warning", NULL, "a connection dropped: %s",
+				c ? strerror(errno) : "out of memory");
+			free(c);
+			close(fd);
+			continue;
+		}
+		if (B.nconn >= B.conf->max_runs * CONNS_PER_RUN) {
+			logline("warning", NULL,
+				"uid %u: dropped: %u connections open",
+				(unsigned int)cr.uid, B.nconn);
+			free(c);
+			close(fd);
+			continue;
+		}
+		B.nconn++;
+		c->fd = fd;
+		c->pidfd = c->timerfd = c->outfd = c->logfd = -1;
+		c->uid = cr.uid;
+		c->peer = cr.pid;
+		c->s_sock = (struct src){ SRC_SOCK, c };
+		c->s_pid = (struct src){ SRC_PID, c };
+		c->s_timer = (struct src){ SRC_TIMER, c };
+		clock_gettime(CLOCK_MONOTONIC, &c->t0);
+		c->timerfd = timerfd_create(CLOCK_MONOTONIC,
+					    TFD_NONBLOCK | TFD_CLOEXEC);
+		if (c->timerfd < 0 || arm(c, IO_DEADLINE_S * 1000) < 0 ||
+		    ep_add(c->timerfd, EPOLLIN, &c->s_timer) < 0 ||
+		    ep_add(fd, EPOLLIN, &c->s_sock) < 0) {
+			logline("warning", c, "epoll: %s", strerror(errno));
+			conn_free(c);
+			continue;
+		}
+		c->state = READING;
+		if (!served(cr.uid)) {
+			logline("warning", c, "refused: uid not served");
+			refuse(c, "uid not served");
+		}
+	}
+}
+
+static int memfd(const char *name)
+{
+	return (int)syscall(SYS_memfd_create, name, 1U /* MFD_CLOEXEC */);
+}
+
+/* The request is complete: check it, start its worker. */
+static void start_run(struct conn *c, struct spp_wire_req *r)
+{
+	struct sbx_error err = { 0, "" };
+	char *policy = NULL, esc[120];
+
+	sbx_escape(esc, sizeof(esc), r->args.v[0], strlen(r->args.v[0]));
+	snprintf(c->what, sizeof(c->what), "%.20s %s", r->event, esc);
+	if (worker_policy(B.conf, r, &policy, &err) < 0) {
+		logline("warning", c, "%s: refused: %s", c->what, err.msg);
+		refuse(c, err.msg);
+		return;
+	}
+	if (B.nrun >= B.conf->max_runs) {
+		logline("warning", c, "%s: refused: %u runs under way", c->what,
+			B.nrun);
+		free(policy);
+		refuse(c, "busy");
+		return;
+	}
+	c->outfd = memfd("spp-out");
+	c->logfd = memfd("spp-log");
+	if (c->outfd < 0 || c->logfd < 0 || arm(c, B.conf->cap_ms) < 0) {
+		logline("warning", c, "%s: refused: %s", c->what,
+			strerror(errno));
+		free(policy);
+		refuse(c, "no resources");
+		return;
+	}
+	c->pid = worker_start(B.conf, r, policy, c->outfd, c->logfd, &c->pidfd,
+			      &err);
+	free(policy);
+	if (c->pid < 0) {
+		c->pid = 0;
+		logline("warning", c, "%s: refused: %s", c->what, err.msg);
+		refuse(c, err.msg);
+		return;
+	}
+	B.nrun++;
+	c->state = RUNNING;
+	/* only a hang-up of the client matters now */
+	if (ep_mod(c->fd, EPOLLRDHUP, &c->s_sock) < 0 ||
+	    ep_add(c->pidfd, EPOLLIN, &c->s_pid) < 0) {
+		logline("warning", c, "epoll: %s", strerror(errno));
+		conn_free(c);
+	}
+}
+
+static void on_read(struct conn *c)
+{
+	struct sbx_error err = { 0, "" };
+	struct spp_wire_req r;
+	char chunk[16384];
+	ssize_t n;
+	int p;
+
+	for (;;) {
+		n = read(c->fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			/* gone before its request was whole */
+			conn_free(c);
+			return;
+		}
+		if (c->in.len + (size_t)n > SPP_WIRE_REQ_MAX ||
+		    sbx_buf_add(&c->in, chunk, (size_t)n) < 0) {
+			logline("warning", c, "refused: request too big");
+			refuse(c, "request too big");
+			return;
+		}
+		p = spp_wire_req_parse(c->in.s, c->in.len, &r, &err);
+		if (p < 0) {
+			logline("warning", c, "refused: garbage: %s", err.msg);
+			refuse(c, "garbage");
+			return;
+		}
+		if (p > 0) {
+			start_run(c, &r);
+			spp_wire_req_clear(&r);
+			return;
+		}
+	}
+}
+
+/* Up to max bytes of a memfd, from its start. */
+static int slurp(int fd, size_t max, struct sbx_buf *b)
+{
+	char chunk[16384];
+	off_t off = 0;
+
+	while ((size_t)off < max) {
+		size_t want = max - (size_t)off;
+		ssize_t n = pread(fd, chunk,
+				  want < sizeof(chunk) ? want : sizeof(chunk),
+				  off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -1 : 0;
+		if (sbx_buf_add(b, chunk, (size_t)n) < 0)
+			return -1;
+		off += n;
+	}
+	return 0;
+}
+
+/* The failure verdict of a run the broker had to end (spp-run's fatal
+ * path: the built-in default's failure line). */
+static int fail_line(struct sbx_buf *out)
+{
+	struct sbx_policy dflt;
+	const char *line;
+	int rc = 0;
+
+	if (sbx_policy_default(&dflt, NULL) < 0)
+		return sbx_buf_adds(out, "E451 plugin failed, try again later "
+					 "(#4.3.0)\n");
+	line = sbx_policy_fail_line(&dflt);
+	if (line &&
+	    (sbx_buf_adds(out, line) < 0 || sbx_buf_adds(out, "\n") < 0))
+		rc = -1;
+	sbx_policy_clear(&dflt);
+	return rc;
+}
+
+static void on_exit_worker(struct conn *c)
+{
+	struct sbx_buf out = { 0 }, log = { 0 };
+	siginfo_t si;
+	char st[16];
+	int status, rc;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED | WNOHANG) < 0 ||
+	    si.si_pid == 0)
+		return;
+	c->pid = 0;
+	B.nrun--;
+	unwatch(&c->pidfd);
+	if (c->gone) {
+		conn_free(c);
+		return;
+	}
+	if (si.si_code == CLD_EXITED && si.si_status == WORKER_SETUP_FAILED) {
+		logline("warning", c, "%s: refused: the worker failed",
+			c->what);
+		refuse(c, "the worker failed");
+		return;
+	}
+	if (si.si_code == CLD_EXITED && !c->capped &&
+	    lseek(c->outfd, 0, SEEK_END) > OUT_MAX) {
+		/* more than the hook layer keeps: it would fail the run */
+		status = SBX_EXIT_TEMP;
+		rc = slurp(c->logfd, LOG_MAX, &log) < 0 || fail_line(&out) < 0;
+		logline("warning", c,
+			"%s: more than %d bytes on stdout: failed", c->what,
+			OUT_MAX);
+	} else if (si.si_code == CLD_EXITED && !c->capped) {
+		status = si.si_status;
+		rc = slurp(c->outfd, OUT_MAX, &out) < 0 ||
+		     slurp(c->logfd, LOG_MAX, &log) < 0;
+	} else {
+		/* killed: by the cap, or crashed. The run failed: the
+		 * failure verdict, never an accept. */
+		status = SBX_EXIT_TEMP;
+		rc = slurp(c->logfd, LOG_MAX, &log) < 0 || fail_line(&out) < 0;
+		logline("warning", c, "%s: the run was killed (%s)", c->what,
+			c->capped ? "over the broker's cap" : "worker crashed");
+	}
+	snprintf(st, sizeof(st), "%d", status);
+	sbx_buf_free(&c->out);
+	if (rc ||
+	    spp_wire_puts(&c->out, SPP_WIRE_VERSION, SPP_WIRE_VERSION_1) < 0 ||
+	    spp_wire_puts(&c->out, SPP_WIRE_STATUS, st) < 0 ||
+	    spp_wire_put(&c->out, SPP_WIRE_OUT, out.s ? out.s : "", out.len) <
+		    0 ||
+	    spp_wire_put(&c->out, SPP_WIRE_LOG, log.s ? log.s : "", log.len) <
+		    0 ||
+	    spp_wire_put(&c->out, SPP_WIRE_END, "", 0) < 0) {
+		sbx_buf_free(&out);
+		sbx_buf_free(&log);
+		logline("warning", c, "%s: out of memory", c->what);
+		conn_free(c);
+		return;
+	}
+	sbx_buf_free(&out);
+	sbx_buf_free(&log);
+	close_fd(&c->outfd);
+	close_fd(&c->logfd);
+	if (B.conf->verbose)
+		logline("info", c, "%s: exit %d in %.1fms", c->what, status,
+			ms_since(&c->t0));
+	start_writing(c);
+}
+
+static void on_write(struct conn *c)
+{
+	while (c->sent < c->out.len) {
+		ssize_t n = send(c->fd, c->out.s + c->sent,
+				 c->out.len - c->sent, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n < 0)
+			break;
+		c->sent += (size_t)n;
+	}
+	conn_free(c);
+}
+
+static void on_sock(struct conn *c, unsigned int ev)
+{
+	switch (c->state) {
+	case READING:
+		on_read(c);
+		break;
+	case RUNNING:
+		/* the client (spp-run, qmail-smtpd) is gone: so is its run */
+		if (ev & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+			c->gone = 1;
+			epoll_ctl(B.ep, EPOLL_CTL_DEL, c->fd, NULL);
+			syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL,
+				0);
+		}
+		break;
+	case WRITING:
+		on_write(c);
+		break;
+	}
+}
+
+static void on_timer(struct conn *c)
+{
+	uint64_t n;
+
+	if (read(c->timerfd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+		return;
+	if (c->state != RUNNING) {
+		logline("warning", c, "dropped: no %s in %d s",
+			c->state == READING ? "request" : "reply taken",
+			IO_DEADLINE_S);
+		conn_free(c);
+		return;
+	}
+	/* the run: over the broker's cap */
+	c->capped = 1;
+	if (c->pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+}
+
+static void on_signal(void)
+{
+	struct signalfd_siginfo si;
+
+	while (read(B.sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (B.stopping)
+			continue;
+		B.stopping = 1;
+		logline("info", NULL,
+			"signal %u: no new runs; finishing %u under way",
+			si.ssi_signo, B.nrun);
+		epoll_ctl(B.ep, EPOLL_CTL_DEL, B.lfd, NULL);
+		close_fd(&B.lfd);
+		unlink(B.conf->socket);
+	}
+}
+
+int broker_listen(const struct broker_conf *conf, struct sbx_error *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t n = strlen(conf->socket);
+	struct stat sb;
+	int fd, e;
+
+	if (n >= sizeof(sa.sun_path))
+		return sbx_fail(err, ENAMETOOLONG, "%s: path too long",
+				conf->socket);
+	memcpy(sa.sun_path, conf->socket, n + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return sbx_fail(err, errno, "socket: %s", strerror(errno));
+	/* a socket left by a dead broker is replaced; a live one's, or any
+	 * other file, is not */
+	if (lstat(conf->socket, &sb) == 0) {
+		if (!S_ISSOCK(sb.st_mode) ||
+		    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ||
+		    errno == EAGAIN) {
+			close(fd);
+			return sbx_fail(err, EEXIST, "%s: in use",
+					conf->socket);
+		}
+		unlink(conf->socket);
+		close(fd);
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			    0);
+		if (fd < 0)
+			return sbx_fail(err, errno, "socket: %s",
+					strerror(errno));
+	}
+	/* who may be served is SO_PEERCRED's to say, not the mode's */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chmod(conf->socket, 0666) < 0 || listen(fd, 512) < 0) {
+		e = errno;
+		close(fd);
+		return sbx_fail(err, e, "%s: %s", conf->socket, strerror(e));
+	}
+	return fd;
+}
+
+int broker_serve(const struct broker_conf *conf, int lfd, struct sbx_error *err)
+{
+	struct epoll_event evs[64];
+	sigset_t set;
+
+	B.conf = conf;
+	B.lfd = lfd;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return sbx_fail(err, errno, "sigprocmask: %s", strerror(errno));
+	B.sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	B.ep = epoll_create1(EPOLL_CLOEXEC);
+	if (B.sfd < 0 || B.ep < 0 || ep_add(B.sfd, EPOLLIN, &src_signal) < 0 ||
+	    ep_add(lfd, EPOLLIN, &src_listen) < 0)
+		return sbx_fail(err, errno, "epoll: %s", strerror(errno));
+	while (!B.stopping || B.nconn) {
+		int n = epoll_wait(B.ep, evs, 64, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return sbx_fail(err, errno, "epoll_wait: %s",
+					strerror(errno));
+		for (int i = 0; i < n; i++) {
+			struct src *s = evs[i].data.ptr;
+
+			if (s->c && s->c->dead)
+				continue;
+			switch (s->kind) {
+			case SRC_LISTEN:
+				if (!B.stopping)
+					on_accept();
+				break;
+			case SRC_SIGNAL:
+				on_signal();
+				break;
+			case SRC_SOCK:
+				on_sock(s->c, evs[i].events);
+				break;
+			case SRC_PID:
+				on_exit_worker(s->c);
+				break;
+			case SRC_TIMER:
+				on_timer(s->c);
+				break;
+			}
+		}
+		while (B.dead) {
+			struct conn *c = B.dead;
+
+			B.dead = c->next_dead;
+			free(c);
+		}
+	}
+	close(B.ep);
+	close(B.sfd);
+	return 0;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* spp-sandboxd's parts: its configuration, the event loop and the worker
+ * that makes one run with spp-run's own code. */
+#ifndef SPP_BROKER_H
+#define SPP_BROKER_H
+
+#include <sys/types.h>
+
+#include "sbx.h"
+#include "wire.h"
+
+#define BROKER_UIDS_MAX 32
+#define BROKER_HOMES_MAX 16
+
+struct broker_conf {
+	const char *socket; /* the path listened on */
+	uid_t uids[BROKER_UIDS_MAX]; /* peers served (SO_PEERCRED) */
+	size_t nuids;
+	const char *homes[BROKER_HOMES_MAX]; /* qmail homes served */
+	size_t nhomes;
+	unsigned int max_runs; /* at once; more are refused (run by spp-run) */
+	unsigned int cap_ms; /* a run still going after it is killed */
+	const char *cgroup; /* SPPSANDBOX_CGROUP of the runs, or NULL */
+	int verbose; /* a log line per run */
+};
+
+/* Bind conf->socket (a stale socket there is replaced, a live broker's is
+ * not) and listen. Returns the listening descriptor, or -1 with *err. */
+int broker_listen(const struct broker_conf *conf, struct sbx_error *err);
+
+/* Serve lfd until SIGTERM or SIGINT, then finish the runs under way.
+ * Logs (stderr, one line per event) and returns 0, or -1 with *err when
+ * the loop itself cannot go on. */
+int broker_serve(const struct broker_conf *conf, int lfd,
+		 struct sbx_error *err);
+
+/* The policy the request's run gets, found as the hook layer finds it
+ * (spp_policy_find in HOME/control/spp), which must be the one the client
+ * named; *policy is NULL for the built-in default (the caller frees).
+ * Returns 0, or -1 with *err when the home is not served or the policies
+ * differ (the client then makes the run itself). */
+int worker_policy(const struct broker_conf *conf, const struct spp_wire_req *r,
+		  char **policy, struct sbx_error *err);
+
+/* Fork the worker that makes the run: spp_run_main() with stdout to
+ * outfd, stderr to logfd, in the qmail home, with the request's
+ * environment (SPPSANDBOX_* replaced by the broker's). Returns its pid
+ * with a pidfd in *pidfd, or -1 with *err. sigmask is what the worker
+ * unblocks. */
+pid_t worker_start(const struct broker_conf *conf, const struct spp_wire_req *r,
+		   const char *policy, int outfd, int logfd, int *pidfd,
+		   struct sbx_error *err);
+
+/* Exit code of a worker that could not get as far as the run. */
+#define WORKER_SETUP_FAILED 125
+
+#endif

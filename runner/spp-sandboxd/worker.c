@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* spp-sandboxd's worker: the policy checked against the hook layer's
+ * choice, then a forked process makes the run with spp_run_main(), the
+ * code spp-run itself runs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "broker.h"
+#include "run-one.h"
+#include "spp.h"
+
+extern char **environ;
+
+static char *join(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 2;
+	char *p = malloc(n);
+
+	if (p)
+		snprintf(p, n, "%s/%s", a, b);
+	return p;
+}
+
+/* Control files are small; a bigger one is not read (the run is refused). */
+#define PLUGINS_MAX (1024 * 1024)
+
+/* Is line a plugin line of HOME/control/smtpplugins, read as qmail's
+ * control_readfile() gives it to the hook layer (trailing blanks off,
+ * empty and '#' lines skipped)? A client gets only the plugins the admin
+ * listed, each under its own policy: never its own program under another
+ * plugin's policy. 1, 0, or -1 (unreadable). */
+static int listed(const char *home, const char *line)
+{
+	char *path = join(home, SPP_CONF_DEFAULT), *buf = NULL;
+	size_t len = 0, want = strlen(line);
+	struct stat st;
+	int fd, found = 0;
+	ssize_t n;
+
+	if (!path)
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	free(path);
+	if (fd < 0)
+		return -1;
+	/* the list says what clients may run: only root or the broker's
+	 * own user may have written it (as policy files, pol.c) */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_mode & 022) ||
+	    (st.st_uid != 0 && st.st_uid != geteuid())) {
+		close(fd);
+		errno = EACCES;
+		return -1;
+	}
+	buf = malloc(PLUGINS_MAX + 1);
+	while (buf && (n = read(fd, buf + len, PLUGINS_MAX - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	if (!buf || len >= PLUGINS_MAX) {
+		free(buf);
+		return -1;
+	}
+	buf[len] = '\0';
+	for (char *s = buf; s < buf + len && !found;) {
+		size_t l = strcspn(s, "\n");
+		char *next = s + l + (s[l] ? 1 : 0);
+
+		while (l && (s[l - 1] == ' ' || s[l - 1] == '\t'))
+			l--;
+		found = l == want && s[0] != '#' && !memcmp(s, line, l);
+		s = next;
+	}
+	free(buf);
+	return found;
+}
+
+/* The request's plugin line: ':' and the command of a shell line, else
+ * the program and its arguments joined by spaces (the hook layer sends
+ * the line alone). NULL when out of memory. */
+static char *plugin_line(const struct spp_wire_req *r)
+{
+	size_t n = r->shell ? 2 : 1;
+	char *line, *p;
+
+	for (size_t i = 0; i < r->args.n; i++)
+		n += strlen(r->args.v[i]) + 1;
+	line = p = malloc(n);
+	if (!line)
+		return NULL;
+	if (r->shell)
+		*p++ = ':';
+	for (size_t i = 0; i < r->args.n; i++) {
+		size_t l = strlen(r->args.v[i]);
+
+		if (i)
+			*p++ = ' ';
+		memcpy(p, r->args.v[i], l);
+		p += l;
+	}
+	*p = '\0';
+	return line;
+}
+
+int worker_policy(const struct broker_conf *conf, const struct spp_wire_req *r,
+		  char **policy, struct sbx_error *err)
+{
+	char *dir = NULL, *line = NULL, *asked = NULL, esc[200];
+	size_t i;
+	int rc = -1;
+
+	*policy = NULL;
+	for (i = 0; i < conf->nhomes; i++)
+		if (strcmp(conf->homes[i], r->home) == 0)
+			break;
+	if (i == conf->nhomes)
+		return sbx_fail(err, EPERM, "qmail home %s is not served",
+				sbx_escape(esc, sizeof(esc), r->home,
+					   strlen(r->home)));
+	dir = join(r->home, SPP_POLICY_DIR_DEFAULT);
+	line = plugin_line(r);
+	if (!dir || !line) {
+		sbx_fail(err, ENOMEM, "out of memory");
+		goto out;
+	}
+	errno = 0;
+	switch (listed(r->home, line)) {
+	case 1:
+		break;
+	case 0:
+		sbx_fail(err, EPERM, "not a line of %s: %s", SPP_CONF_DEFAULT,
+			 sbx_escape(esc, 120, line, strlen(line)));
+		goto out;
+	default:
+		sbx_fail(err, errno ? errno : EFBIG,
+			 "%s: cannot read it, or others may write it",
+			 SPP_CONF_DEFAULT);
+		goto out;
+	}
+	if (spp_policy_find(dir, r->shell ? line : r->args.v[0], policy) < 0) {
+		sbx_fail(err, ENOMEM, "out of memory");
+		goto out;
+	}
+	if (r->policy) {
+		asked = r->policy[0] == '/' ? strdup(r->policy) :
+					      join(r->home, r->policy);
+		if (!asked) {
+			sbx_fail(err, ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	/* never more than the policy the hook layer would have chosen */
+	if ((asked == NULL) != (*policy == NULL) ||
+	    (asked && strcmp(asked, *policy) != 0)) {
+		sbx_fail(err, EPERM, "policy %s is not the plugin's (%s)",
+			 asked ? sbx_escape(esc, 100, asked, strlen(asked)) :
+				 "built-in",
+			 *policy ? sbx_escape(esc + 100, 100, *policy,
+					      strlen(*policy)) :
+				   "built-in");
+		free(*policy);
+		*policy = NULL;
+		goto out;
+	}
+	rc = 0;
+out:
+	free(dir);
+	free(line);
+	free(asked);
+	return rc;
+}
+
+/* The run's environment: the client's, but how runs are made
+ * (SPPSANDBOX_*) is the broker's to say. */
+static char **run_env(const struct broker_conf *conf,
+		      const struct spp_wire_req *r)
+{
+	char **env = calloc(r->env.n + 2, sizeof(*env));
+	size_t n = 0;
+
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < r->env.n; i++)
+		if (strncmp(r->env.v[i], "SPPSANDBOX", 10) != 0)
+			env[n++] = r->env.v[i];
+	if (conf->cgroup) {
+		size_t len =
+			strlen(conf->cgroup) + sizeof("SPPSANDBOX_CGROUP=");
+
+		env[n] = malloc(len);
+		if (!env[n]) {
+			free(env);
+			return NULL;
+		}
+		snprintf(env[n++], len, "SPPSANDBOX_CGROUP=%s", conf->cgroup);
+	}
+	env[n] = NULL;
+	return env;
+}
+
+/* spp-run's command line for the request. */
+static char **run_argv(const struct spp_wire_req *r, const char *policy,
+		       int *argc)
+{
+	char **argv = calloc(r->args.n + 10, sizeof(*argv));
+	int n = 0;
+
+	if (!argv)
+		return NULL;
+	argv[n++] = "spp-run";
+	argv[n++] = "--event";
+	argv[n++] = r->event;
+	if (r->inherit)
+		argv[n++] = "--inherit-env";
+	if (policy) {
+		argv[n++] = "--policy";
+		argv[n++] = (char *)policy;
+	}
+	if (r->shell)
+		argv[n++] = "--shell";
+	argv[n++] = "--";
+	for (size_t i = 0; i < r->args.n; i++)
+		argv[n++] = r->args.v[i];
+	argv[n] = NULL;
+	*argc = n;
+	return argv;
+}
+
+/* The worker: in the broker's image, so no exec; single-threaded, so
+ * malloc and stdio are safe after the fork. */
+static void worker(const struct broker_conf *conf, const struct spp_wire_req *r,
+		   const char *policy, pid_t broker, int outfd, int logfd,
+		   int nullfd)
+{
+	static const char msg[] = "spp-sandboxd: warning: worker setup "
+				  "failed\n";
+	sigset_t all;
+	char **argv, **env;
+	int argc = 0, status;
+
+	sigfillset(&all);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
+	/* the broker gone (killed), nobody reads the verdict: the worker
+	 * goes, and the sandbox with it (its init has the same signal) */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != broker)
+		_exit(WORKER_SETUP_FAILED);
+	if (dup2(nullfd, 0) < 0 || dup2(outfd, 1) < 0 || dup2(logfd, 2) < 0)
+		_exit(WORKER_SETUP_FAILED);
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0 || chdir(r->home) < 0) {
+		(void)!write(2, msg, sizeof(msg) - 1);
+		_exit(WORKER_SETUP_FAILED);
+	}
+	argv = run_argv(r, policy, &argc);
+	env = run_env(conf, r);
+	if (!argv || !env)
+		_exit(WORKER_SETUP_FAILED);
+	environ = env;
+	status = spp_run_main(argc, argv, r->smtpd);
+	fflush(stdout);
+	fflush(stderr);
+	_exit(status);
+}
+
+pid_t worker_start(const struct broker_conf *conf, const struct spp_wire_req *r,
+		   const char *policy, int outfd, int logfd, int *pidfd,
+		   struct sbx_error *err)
+{
+	pid_t self = getpid(), pid;
+	int nullfd = open("/dev/null", O_RDWR | O_CLOEXEC), e;
+
+	if (nullfd < 0)
+		return sbx_fail(err, errno, "/dev/null: %s", strerror(errno));
+	/* nothing buffered may be written twice */
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0)
+		worker(conf, r, policy, self, outfd, logfd, nullfd);
+	e = errno;
+	close(nullfd);
+	if (pid < 0)
+		return sbx_fail(err, e, "fork: %s", strerror(e));
+	*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (*pidfd < 0) {
+		e = errno;
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return sbx_fail(err, e, "pidfd_open: %s", strerror(e));
+	}
+	return pid;
+}
