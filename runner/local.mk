@@ -122,4 +122,4 @@ DEFAULT_FILTER_LINK = -Wl,--require-defined=sbx_default_filter
 # The AppArmor profile that lets spp-run make user namespaces where
 # AppArmor restricts them (Ubuntu 23.10+); the Debian package installs it
 # in /etc/apparmor.d (its path names /usr/bin/spp-run).
-EXTRA_DIST += runner/apparmor/spp-run
+EXTRA_DIST += runner/apparmor/spp-run runner/apparmor/spp-sandboxd
