@@ -180,6 +180,24 @@ out:
 	return rc;
 }
 
+/* Whoever made the socket answers for every verdict: only root or our own
+ * uid may (a socket another user put at the configured path first could
+ * accept every message). */
+static int listener_trusted(int fd, struct sbx_error *err)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0)
+		return sbx_fail(err, errno, "SO_PEERCRED: %s", strerror(errno));
+	if (cr.uid != 0 && cr.uid != geteuid())
+		return sbx_fail(err, EPERM,
+				"its listener runs as uid %u, neither root nor "
+				"ours",
+				(unsigned)cr.uid);
+	return 0;
+}
+
 int spp_broker_run(const char *sock, const struct sbx_cli *cli, long smtpd,
 		   int *status, struct sbx_error *err)
 {
@@ -203,6 +221,8 @@ int spp_broker_run(const char *sock, const struct sbx_cli *cli, long smtpd,
 		sbx_fail(err, errno, "connect: %s", strerror(errno));
 		goto out;
 	}
+	if (listener_trusted(fd, err) < 0)
+		goto out;
 	if (exchange(fd, &req, &rep, err) < 0)
 		goto out;
 	if (rep.refused[0]) {

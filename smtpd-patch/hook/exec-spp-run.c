@@ -338,6 +338,19 @@ static int brk_reply(const char *in, size_t len, struct spp_run_reply *rep)
 	return 0;
 }
 
+/* Only a broker run by root or by our own uid answers for verdicts: a
+ * socket another user put at the configured path first could accept every
+ * message. Otherwise spp-run makes the run (and says why). */
+static int brk_listener_trusted(int fd)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0)
+		return 0;
+	return cr.uid == 0 || cr.uid == geteuid();
+}
+
 static int brk_run(const char *sock, const struct spp_run_req *req,
 		   struct spp_run_reply *rep)
 {
@@ -353,7 +366,8 @@ static int brk_run(const char *sock, const struct spp_run_req *req,
 		goto out;
 	memcpy(sa.sun_path, sock, strlen(sock) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    !brk_listener_trusted(fd))
 		goto out;
 	while (off < b.len) {
 		ssize_t w = send(fd, b.s + off, b.len - off, MSG_NOSIGNAL);
