@@ -74,7 +74,7 @@ spp_sandboxd_SOURCES = \
 	runner/spp-sandboxd/broker.c \
 	runner/spp-sandboxd/broker.h \
 	runner/spp-sandboxd/worker.c \
-	runner/spp-sandboxd/glue-stubs.c \
+	smtpd-patch/glue/glue-none.c \
 	runner/spp-run/run-one.c \
 	runner/spp-run/wire.c \
 	runner/spp-run/cli.c \

@@ -28,7 +28,8 @@ spp_session_CPPFLAGS = $(HOOK_CPPFLAGS) $(SBX_CPPFLAGS)
 spp_session_LDADD = smtpd-patch/hook/libspp.a $(SBX_ARCHIVES)
 
 bin_PROGRAMS += spp-migrate
-spp_migrate_SOURCES = smtpd-patch/spp-migrate/spp-migrate.c
+spp_migrate_SOURCES = smtpd-patch/spp-migrate/spp-migrate.c \
+	smtpd-patch/glue/glue-none.c
 spp_migrate_CPPFLAGS = $(HOOK_CPPFLAGS) $(POL_CPPFLAGS)
 spp_migrate_LDADD = smtpd-patch/hook/libspp.a policy/lib/libpol.a \
 	$(SBX_ARCHIVES) $(RUN_LIBS)

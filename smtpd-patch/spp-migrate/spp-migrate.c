@@ -24,56 +24,6 @@ static struct {
 	unsigned int files, unreadable;
 } m;
 
-/* The layer needs qmail-smtpd's glue; nothing here ever calls it. */
-void spp_glue_out(const char *s)
-{
-	(void)s;
-}
-void spp_glue_flush(void)
-{
-}
-const char *spp_glue_addr(void)
-{
-	return "";
-}
-int spp_glue_set_addr(const char *a)
-{
-	(void)a;
-	return 0;
-}
-int spp_glue_rcpt_allowed(void)
-{
-	return 0;
-}
-void spp_glue_set_allowed(int allowed)
-{
-	(void)allowed;
-}
-int spp_glue_headers(const char *s, size_t len)
-{
-	(void)s;
-	(void)len;
-	return 0;
-}
-void spp_glue_bmf_reset(void)
-{
-}
-void spp_glue_drop(void)
-{
-}
-int spp_glue_setenv(const char *name, const char *value)
-{
-	return setenv(name, value, 1);
-}
-int spp_glue_unsetenv(const char *name)
-{
-	return unsetenv(name);
-}
-void spp_glue_log(const char *line)
-{
-	fprintf(stderr, "%s\n", line);
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* spp-sandboxd links the hook layer for spp_policy_find() only: the glue
- * the layer's entry points need is never called, and does nothing. */
+/* The glue for programs that link the hook layer for its lookups only
+ * (spp_policy_find, spp_plugin_name: spp-sandboxd, spp-migrate): the
+ * layer's entry points, which would call it, are never called. */
 #include <stddef.h>
 
 #include "spp.h"
