@@ -277,10 +277,12 @@ static int memfd(const char *name)
 static void start_run(struct conn *c, struct spp_wire_req *r)
 {
 	struct sbx_error err = { 0, "" };
-	char *policy = NULL, esc[120];
+	char *policy = NULL, esc[120], ev[24];
 
+	/* both the client's: a newline would forge a log line */
+	sbx_escape(ev, sizeof(ev), r->event, strlen(r->event));
 	sbx_escape(esc, sizeof(esc), r->args.v[0], strlen(r->args.v[0]));
-	snprintf(c->what, sizeof(c->what), "%.20s %s", r->event, esc);
+	snprintf(c->what, sizeof(c->what), "%s %s", ev, esc);
 	if (worker_policy(B.conf, r, &policy, &err) < 0) {
 		logline("warning", c, "%s: refused: %s", c->what, err.msg);
 		refuse(c, err.msg);
