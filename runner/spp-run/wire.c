@@ -218,6 +218,7 @@ int spp_wire_reply_parse(const char *buf, size_t len, struct spp_wire_reply *r,
 	const char *v;
 	long st;
 	int tag, rc, have_status = 0;
+	unsigned int seen = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->status = -1;
@@ -240,6 +241,14 @@ int spp_wire_reply_parse(const char *buf, size_t len, struct spp_wire_reply *r,
 		}
 		if (tag == SPP_WIRE_END)
 			break;
+		/* each once: of two stdouts, which is the verdict? */
+		if (tag >= SPP_WIRE_STATUS && tag <= SPP_WIRE_REFUSE) {
+			if (seen & 1U << (tag - SPP_WIRE_STATUS)) {
+				sbx_fail(err, EINVAL, "a field is given twice");
+				goto fail;
+			}
+			seen |= 1U << (tag - SPP_WIRE_STATUS);
+		}
 		switch (tag) {
 		case SPP_WIRE_STATUS:
 			if (number(v, n, 0, 255, &st) < 0) {

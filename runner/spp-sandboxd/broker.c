@@ -209,9 +209,31 @@ static int served(uid_t uid)
 	return 0;
 }
 
+/* A uid not served is told at once and closed: it never holds one of the
+ * connections served uids need (any local user may connect). The reply
+ * is small enough for a new socket's buffer; if it does not fit, the
+ * client only falls back sooner. */
+static void refuse_now(int fd, const struct ucred *cr)
+{
+	struct sbx_buf b = { 0 };
+
+	logline("warning", NULL, "uid %u pid %d: refused: uid not served",
+		(unsigned int)cr->uid, (int)cr->pid);
+	if (spp_wire_puts(&b, SPP_WIRE_VERSION, SPP_WIRE_VERSION_1) == 0 &&
+	    spp_wire_puts(&b, SPP_WIRE_REFUSE, "uid not served") == 0 &&
+	    spp_wire_put(&b, SPP_WIRE_END, "", 0) == 0)
+		(void)!send(fd, b.s, b.len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	sbx_buf_free(&b);
+	close(fd);
+}
+
+/* Connections taken per wake-up: a flood of them does not keep the loop
+ * from the runs under way (epoll reports the rest again). */
+#define ACCEPT_BURST 64
+
 static void on_accept(void)
 {
-	for (;;) {
+	for (int burst = 0; burst < ACCEPT_BURST; burst++) {
 		struct ucred cr;
 		socklen_t len = sizeof(cr);
 		struct conn *c;
@@ -225,12 +247,20 @@ static void on_accept(void)
 					strerror(errno));
 			return;
 		}
-		c = calloc(1, sizeof(*c));
-		if (!c ||
-		    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0) {
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0) {
 			logline("warning", NULL, "a connection dropped: %s",
-				c ? strerror(errno) : "out of memory");
-			free(c);
+				strerror(errno));
+			close(fd);
+			continue;
+		}
+		if (!served(cr.uid)) {
+			refuse_now(fd, &cr);
+			continue;
+		}
+		c = calloc(1, sizeof(*c));
+		if (!c) {
+			logline("warning", NULL,
+				"a connection dropped: out of memory");
 			close(fd);
 			continue;
 		}
@@ -261,10 +291,6 @@ static void on_accept(void)
 			continue;
 		}
 		c->state = READING;
-		if (!served(cr.uid)) {
-			logline("warning", c, "refused: uid not served");
-			refuse(c, "uid not served");
-		}
 	}
 }
 
@@ -277,10 +303,12 @@ static int memfd(const char *name)
 static void start_run(struct conn *c, struct spp_wire_req *r)
 {
 	struct sbx_error err = { 0, "" };
-	char *policy = NULL, esc[120];
+	char *policy = NULL, esc[120], ev[24];
 
+	/* both the client's: a newline would forge a log line */
+	sbx_escape(ev, sizeof(ev), r->event, strlen(r->event));
 	sbx_escape(esc, sizeof(esc), r->args.v[0], strlen(r->args.v[0]));
-	snprintf(c->what, sizeof(c->what), "%.20s %s", r->event, esc);
+	snprintf(c->what, sizeof(c->what), "%s %s", ev, esc);
 	if (worker_policy(B.conf, r, &policy, &err) < 0) {
 		logline("warning", c, "%s: refused: %s", c->what, err.msg);
 		refuse(c, err.msg);

@@ -270,12 +270,15 @@ static int brk_request(struct brk_buf *b, const struct spp_run_req *req)
 
 /* The reply, read to its end (the broker closes after it): its status,
  * its stdout into rep, its log lines to stderr. 0, or -1 (refused,
- * broken, cut short). */
+ * broken, cut short). As wire.c: a field given twice, an unknown one or
+ * bytes after the end are garbage (which of two stdouts is the verdict?),
+ * and spp-run makes the run. */
 static int brk_reply(const char *in, size_t len, struct spp_run_reply *rep)
 {
 	const char *out = NULL, *log = NULL;
 	size_t off = 0, outlen = 0, loglen = 0;
 	int status = -1, first = 1, tag;
+	unsigned int seen = 0;
 
 	for (;;) {
 		const unsigned char *p = (const unsigned char *)in + off;
@@ -291,11 +294,22 @@ static int brk_reply(const char *in, size_t len, struct spp_run_reply *rep)
 		off += 5;
 		if (first && (tag != BRK_VERSION || n != 1 || in[off] != '1'))
 			return -1;
-		first = 0;
-		if (tag == BRK_END)
+		if (first) {
+			first = 0;
+			off += n;
+			continue;
+		}
+		if (tag == BRK_END) {
+			if (n || off != len)
+				return -1;
 			break;
-		if (tag == BRK_REFUSE)
+		}
+		if (tag == BRK_REFUSE ||
+		    (tag != BRK_STATUS && tag != BRK_OUT && tag != BRK_LOG))
 			return -1;
+		if (seen & 1U << (tag - BRK_STATUS))
+			return -1;
+		seen |= 1U << (tag - BRK_STATUS);
 		if (tag == BRK_STATUS) {
 			status = 0;
 			for (size_t i = 0; i < n && status <= 255; i++) {
