@@ -28,7 +28,7 @@ int spp_broker_socket(const struct sbx_cli *cli, char *sock, size_t len)
 	size_t n;
 	FILE *f;
 
-	if (cli->learn || cli->diagnose || cli->env.n)
+	if (cli->no_broker || cli->learn || cli->diagnose || cli->env.n)
 		return 0;
 	if (!s)
 		s = getenv("SPPSANDBOX_BROKER");

@@ -73,6 +73,10 @@ int sbx_cli_parse(struct sbx_cli *c, int argc, char **argv,
 			c->shell = 1;
 			continue;
 		}
+		if (strcmp(a, "--no-broker") == 0) {
+			c->no_broker = 1;
+			continue;
+		}
 		if (strcmp(a, "--diagnose") == 0) {
 			c->diagnose = 1;
 			continue;

@@ -20,6 +20,9 @@ struct sbx_cli {
 	const char *learn;
 	/* --broker SOCKET: send the run to spp-sandboxd there first */
 	const char *broker;
+	/* --no-broker: make the run here whatever names a broker (the hook
+	 * layer's own broker client got no answer in time) */
+	int no_broker;
 	int help;
 };
 

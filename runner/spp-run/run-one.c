@@ -27,10 +27,11 @@ static long smtpd_pid;
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: spp-run [--policy FILE] [--env NAME=VALUE]... "
-		   "[--inherit-env] [--event NAME] [--diagnose] "
-		   "[--learn FILE] [--broker SOCKET] [--] PROGRAM [ARG...]\n"
-		   "       spp-run [OPTION]... --shell [--] COMMAND-LINE\n");
+	fprintf(f,
+		"usage: spp-run [--policy FILE] [--env NAME=VALUE]... "
+		"[--inherit-env] [--event NAME] [--diagnose] "
+		"[--learn FILE] [--broker SOCKET | --no-broker] [--] PROGRAM [ARG...]\n"
+		"       spp-run [OPTION]... --shell [--] COMMAND-LINE\n");
 }
 
 /* qmail-spp ignores exit codes, so a failure must be a verdict line. */

@@ -56,6 +56,16 @@ int main(int argc, char **argv)
 				sbx_escape(esc, 100, sock, strlen(sock)),
 				sbx_escape(esc + 100, 200, err.msg,
 					   strlen(err.msg)));
+		} else if (cli.no_broker) {
+			/* the hook layer's request got no answer: say so once */
+			cli.no_broker = 0;
+			if (spp_broker_socket(&cli, sock, sizeof(sock)))
+				fprintf(stderr,
+					"spp-run: warning: broker %s: no "
+					"answer in time (--no-broker): running "
+					"it here\n",
+					sbx_escape(esc, 100, sock,
+						   strlen(sock)));
 		}
 		sbx_cli_clear(&cli);
 	}

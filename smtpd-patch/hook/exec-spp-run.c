@@ -148,7 +148,9 @@ static int collect(int fd, struct spp_run_reply *rep, int *lost)
 #define BRK_REPLY_MAX (2 * 1024 * 1024)
 #define BRK_ENV_MAX 1024
 /* as spp-run: longer than any policy's timeout */
+#ifndef BRK_WAIT_MS
 #define BRK_WAIT_MS (300 * 1000)
+#endif
 
 struct brk_buf {
 	char *s;
@@ -426,6 +428,9 @@ static int brk_run(const char *sock, const struct spp_run_req *req,
 	}
 	rc = brk_reply(in.s, in.len, rep);
 out:
+	/* no answer in time: spp-run must not wait for this broker again */
+	if (rc < 0 && brk_now_ms() >= deadline)
+		rc = -2;
 	if (fd >= 0)
 		close(fd);
 	free(b.s);
@@ -440,12 +445,14 @@ int spp_exec_run(const struct spp_run_req *req, struct spp_run_reply *rep)
 	size_t n = 0;
 	int p[2] = { -1, -1 }, nullfd = -1, status, lost = 0, rc, e;
 	pid_t pid, self = getpid();
+	int brk = 0;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->status = -1;
 	/* learn and diagnose runs are spp-run's own */
 	if (!req->diagnose && !req->learn && brk_socket(sock, sizeof(sock))) {
-		if (brk_run(sock, req, rep) == 0)
+		brk = brk_run(sock, req, rep);
+		if (brk == 0)
 			return 0;
 		memset(rep, 0, sizeof(*rep));
 		rep->status = -1;
@@ -468,6 +475,10 @@ int spp_exec_run(const struct spp_run_req *req, struct spp_run_reply *rep)
 		argv[n++] = "--learn";
 		argv[n++] = req->learn;
 	}
+	/* a refusal is asked again by spp-run, which logs why; a broker that
+	 * did not answer in BRK_WAIT_MS is not waited for twice */
+	if (brk == -2)
+		argv[n++] = "--no-broker";
 	argv[n++] = "--";
 	argv[n++] = req->plugin;
 	argv[n] = NULL;
