@@ -463,7 +463,7 @@ static void on_exit_worker(struct conn *c)
 	struct sbx_buf out = { 0 }, log = { 0 };
 	siginfo_t si;
 	char st[16];
-	int status, rc;
+	int status, rc, killed = 0;
 
 	memset(&si, 0, sizeof(si));
 	if (waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED | WNOHANG) < 0 ||
@@ -504,10 +504,12 @@ static void on_exit_worker(struct conn *c)
 			c->capped ? "over the broker's cap" : "worker crashed");
 		count(c->capped ? BROKER_EV_KILLED_CAP :
 				  BROKER_EV_KILLED_CRASH);
+		killed = 1;
 	}
 	/* the run's report line (the same the client logs) into the
-	 * metrics */
-	if (!rc && B.conf->metrics && log.len &&
+	 * metrics; a killed run has none, and a note of its left pending
+	 * would be taken for the next run's */
+	if (!rc && !killed && B.conf->metrics && log.len &&
 	    metrics_log(B.conf->metrics, log.s, log.len) < 0)
 		logline("warning", c, "%s: metrics: out of memory", c->what);
 	snprintf(st, sizeof(st), "%d", status);
