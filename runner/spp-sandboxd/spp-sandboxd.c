@@ -118,16 +118,19 @@ int main(int argc, char **argv)
 	}
 	if (!conf.nhomes)
 		conf.homes[conf.nhomes++] = QMAIL_HOME;
-	/* the file written once now: a path it cannot be written to is
-	 * found at the start, not by a dashboard gone blank */
-	if (metrics && (!(conf.metrics = metrics_new(metrics, &err)) ||
-			metrics_write(conf.metrics, &err) < 0))
-		fatal(sbx_exit_status(err.code),
-		      sbx_escape(esc, sizeof(esc), err.msg, strlen(err.msg)));
 	lfd = broker_listen(&conf, &err);
 	if (lfd < 0)
 		fatal(sbx_exit_status(err.code),
 		      sbx_escape(esc, sizeof(esc), err.msg, strlen(err.msg)));
+	/* the file written once now (not before the socket is ours: a
+	 * live broker's file is not zeroed); a path it cannot be written
+	 * to is found at the start, not by a dashboard gone blank */
+	if (metrics && (!(conf.metrics = metrics_new(metrics, &err)) ||
+			metrics_write(conf.metrics, &err) < 0)) {
+		unlink(conf.socket);
+		fatal(sbx_exit_status(err.code),
+		      sbx_escape(esc, sizeof(esc), err.msg, strlen(err.msg)));
+	}
 	fprintf(stderr, "spp-sandboxd: info: listening on %s\n",
 		sbx_escape(esc, sizeof(esc), conf.socket, strlen(conf.socket)));
 	rc = broker_serve(&conf, lfd, &err);
