@@ -80,8 +80,9 @@ cp "$B/bench/trivial" "$W/bin/trivial"
 		i=$((i + 1))
 	done
 } >"$W/home/control/smtpplugins"
+# with its metrics (-m), whose memory must not grow with the runs either
 "$B/spp-sandboxd" -s "$W/sock" -u "$(id -u)" -q "$W/home" -c 64 \
-	2>"$W/log" &
+	-m "$W/metrics.prom" 2>"$W/log" &
 bpid=$!
 i=0
 while [ ! -S "$W/sock" ] && [ $i -lt 50 ]; do
@@ -108,4 +109,6 @@ if [ "$1" != --soak ]; then
 	session_bench
 fi
 grep -c warning "$W/log" | sed 's/^/broker warnings: /'
+sleep 1.1 # the file is a second behind at most
+grep '^spp_broker_runs_total ' "$W/metrics.prom" | sed 's/^/metrics: /'
 exit $rc

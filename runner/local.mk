@@ -74,15 +74,20 @@ spp_sandboxd_SOURCES = \
 	runner/spp-sandboxd/broker.c \
 	runner/spp-sandboxd/broker.h \
 	runner/spp-sandboxd/worker.c \
+	runner/spp-sandboxd/metrics.c \
 	smtpd-patch/glue/glue-none.c \
 	runner/spp-run/run-one.c \
 	runner/spp-run/wire.c \
 	runner/spp-run/cli.c \
 	$(NULL)
+# Its metrics (-m) are spp-report's: its line parser, tally and writers
+# (runner/spp-report/libreport.a, REPORT_LIBS).
 spp_sandboxd_CPPFLAGS = $(POL_CPPFLAGS) -I$(srcdir)/runner/spp-run \
-	-I$(srcdir)/smtpd-patch/hook -DQMAIL_HOME='"$(qmailhome)"'
+	-I$(srcdir)/smtpd-patch/hook -I$(srcdir)/runner/spp-report \
+	-DQMAIL_HOME='"$(qmailhome)"'
 spp_sandboxd_LDADD = smtpd-patch/hook/libspp.a policy/lib/libpol.a \
-	$(SBX_DEFAULT_FILTER) $(SBX_ARCHIVES) $(RUN_LIBS)
+	runner/spp-report/libreport.a $(SBX_DEFAULT_FILTER) $(SBX_ARCHIVES) \
+	$(RUN_LIBS) -lm
 spp_sandboxd_LDFLAGS = $(AM_LDFLAGS) $(DEFAULT_FILTER_LINK)
 
 # Its daemontools run script and systemd unit, with the paths configure

@@ -113,8 +113,7 @@ static void wall(FILE *f, const struct rep_tally *t)
 		const struct rep_series *s = &t->series[t->order[i]];
 
 		series_labels(f, "spp_plugin_wall_seconds_max", s, NULL, NULL);
-		fprintf(f, "%.9g\n",
-			rep_percentile(s->wall_ms, s->nwall, 1) / 1000);
+		fprintf(f, "%.9g\n", s->wall_max_ms / 1000);
 	}
 	family(f, "spp_plugin_cpu_seconds_total", "counter",
 	       "CPU time of the runs.");
@@ -141,7 +140,6 @@ static void lines(FILE *f, const struct rep_tally *t)
 	};
 	const unsigned long n[] = { t->lines, t->runs, t->notes, t->bad,
 				    t->other };
-	double newest = 0;
 
 	for (size_t i = 0; i < sizeof(fam) / sizeof(fam[0]); i++) {
 		family(f, fam[i].name, "counter", fam[i].help);
@@ -150,12 +148,9 @@ static void lines(FILE *f, const struct rep_tally *t)
 	/* only stamps that say a moment (not a clock reading or uptime) */
 	if (t->stamps != 1u << REP_STAMP_UTC)
 		return;
-	for (size_t i = 0; i < t->nrun; i++)
-		if (t->run[i].time > newest)
-			newest = t->run[i].time;
 	family(f, "spp_report_last_run_timestamp_seconds", "gauge",
 	       "When the newest run in the log was reported.");
-	fprintf(f, "spp_report_last_run_timestamp_seconds %.6f\n", newest);
+	fprintf(f, "spp_report_last_run_timestamp_seconds %.6f\n", t->newest);
 }
 
 int rep_prom_write(FILE *f, const struct rep_tally *t)

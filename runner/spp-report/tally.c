@@ -90,6 +90,16 @@ struct rep_tally *rep_tally_new(unsigned int nslowest)
 	return t;
 }
 
+int rep_tally_window(struct rep_tally *t, size_t n)
+{
+	if (n < 1 || n > REP_WINDOW_MAX || t->lines) {
+		errno = EINVAL;
+		return -1;
+	}
+	t->window = n;
+	return 0;
+}
+
 void rep_tally_free(struct rep_tally *t)
 {
 	if (!t)
@@ -102,6 +112,7 @@ void rep_tally_free(struct rep_tally *t)
 		counts_free(s->verdicts, s->nverdicts);
 		counts_free(s->causes, s->ncauses);
 		free(s->wall_ms);
+		free(s->recent);
 	}
 	for (size_t i = 0; i < t->npending; i++)
 		free(t->pending[i].program);
@@ -291,6 +302,40 @@ static void slow_add(struct rep_tally *t, const struct rep_line *l,
 	rep_line_how(l, s->how, sizeof(s->how));
 }
 
+/* Room for run's wall time: every run's, or the window's ring. */
+static int wall_room(struct rep_tally *t, struct rep_series *s)
+{
+	if (!t->window) {
+		if (grow(&s->wall_ms, &s->capwall, s->nwall + 1,
+			 sizeof(*s->wall_ms)) < 0 ||
+		    grow(&t->run, &t->caprun, t->nrun + 1, sizeof(*t->run)) < 0)
+			return -1;
+		return 0;
+	}
+	if (!s->recent) {
+		s->recent = calloc(t->window, sizeof(*s->recent));
+		if (!s->recent)
+			return -1;
+	}
+	return 0;
+}
+
+static void wall_add(struct rep_tally *t, struct rep_series *s, size_t idx,
+		     const struct rep_line *l)
+{
+	if (!t->window) {
+		s->wall_ms[s->nwall++] = l->wall_ms;
+		t->run[t->nrun++] =
+			(struct rep_run){ idx, l->stamp, l->time, l->wall_ms };
+		return;
+	}
+	/* the oldest run's time makes room for the newest */
+	s->recent[s->nextrecent] = l->wall_ms;
+	s->nextrecent = (s->nextrecent + 1) % t->window;
+	if (s->nrecent < t->window)
+		s->nrecent++;
+}
+
 static int run_add(struct rep_tally *t, const struct rep_line *l,
 		   unsigned int file, unsigned long lineno)
 {
@@ -299,10 +344,7 @@ static int run_add(struct rep_tally *t, const struct rep_line *l,
 	size_t idx;
 
 	s = series_get(t, l->program, l->event, &idx);
-	if (!s ||
-	    grow(&s->wall_ms, &s->capwall, s->nwall + 1, sizeof(*s->wall_ms)) <
-		    0 ||
-	    grow(&t->run, &t->caprun, t->nrun + 1, sizeof(*t->run)) < 0 ||
+	if (!s || wall_room(t, s) < 0 ||
 	    count_one(&s->verdicts, &s->nverdicts, l->verdict) < 0)
 		return -1;
 	run_cause(t, l, cause, sizeof(cause));
@@ -311,12 +353,14 @@ static int run_add(struct rep_tally *t, const struct rep_line *l,
 			return -1;
 		s->failed++;
 	}
+	if (!s->runs || l->wall_ms > s->wall_max_ms)
+		s->wall_max_ms = l->wall_ms;
+	if (!t->runs || l->time > t->newest)
+		t->newest = l->time;
 	s->runs++;
-	s->wall_ms[s->nwall++] = l->wall_ms;
+	wall_add(t, s, idx, l);
 	s->wall_sum_ms += l->wall_ms;
 	s->cpu_sum_ms += l->cpu_ms;
-	t->run[t->nrun++] =
-		(struct rep_run){ idx, l->stamp, l->time, l->wall_ms };
 	t->stamps |= 1u << l->stamp;
 	slow_add(t, l, file, lineno);
 	t->runs++;
@@ -380,8 +424,20 @@ int rep_tally_finish(struct rep_tally *t)
 	if (!t->order)
 		return -1;
 	for (size_t i = 0; i < t->nseries; i++) {
-		qsort(t->series[i].wall_ms, t->series[i].nwall, sizeof(double),
-		      cmp_double);
+		struct rep_series *s = &t->series[i];
+
+		/* windowed: the ring keeps its order (oldest next), the
+		 * sorted copy is made anew */
+		if (t->window) {
+			if (grow(&s->wall_ms, &s->capwall, s->nrecent,
+				 sizeof(*s->wall_ms)) < 0)
+				return -1;
+			if (s->nrecent)
+				memcpy(s->wall_ms, s->recent,
+				       s->nrecent * sizeof(*s->wall_ms));
+			s->nwall = s->nrecent;
+		}
+		qsort(s->wall_ms, s->nwall, sizeof(double), cmp_double);
 		t->order[i] = i;
 	}
 	order_base = t->series;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The sums of a log: per plugin and event the runs, verdicts, failures by
  * cause and wall times; the slowest runs; every run for the plot; and how
- * many lines were read of each kind. */
+ * many lines were read of each kind. A windowed tally (a log without end,
+ * spp-sandboxd's) keeps no per-run data: bounded memory. */
 #ifndef SPP_REPORT_TALLY_H
 #define SPP_REPORT_TALLY_H
 
@@ -28,9 +29,14 @@ struct rep_series {
 	size_t nverdicts;
 	struct rep_count *causes; /* failures only; in the order first seen */
 	size_t ncauses;
-	double *wall_ms; /* every run's; sorted by rep_tally_finish() */
+	double *wall_ms; /* every run's (windowed: the window's); sorted by
+			  * rep_tally_finish() */
 	size_t nwall;
 	size_t capwall;
+	double *recent; /* windowed: the last runs' wall times, a ring */
+	size_t nrecent;
+	size_t nextrecent;
+	double wall_max_ms;
 	double wall_sum_ms;
 	double cpu_sum_ms;
 };
@@ -72,9 +78,11 @@ struct rep_tally {
 	size_t nseries;
 	size_t capseries;
 	size_t *order; /* series by program, then event: rep_tally_finish() */
-	struct rep_run *run;
+	struct rep_run *run; /* none in a windowed tally */
 	size_t nrun;
 	size_t caprun;
+	double newest; /* the latest time of a run */
+	size_t window; /* rep_tally_window(); 0: every run kept */
 	unsigned int stamps; /* 1 << enum rep_stamp for each run's stamp */
 	struct rep_slow *slow; /* slowest first */
 	size_t nslow;
@@ -91,6 +99,17 @@ struct rep_tally {
  * NULL when out of memory. */
 struct rep_tally *rep_tally_new(unsigned int nslowest);
 
+/*
+ * Make t windowed, before its first line: per series only the wall times
+ * of the last n runs (1 to REP_WINDOW_MAX) are kept, for the quantiles,
+ * and no run for the plot (rep_svg_write() then draws none); counts, sums,
+ * the maximum and the slowest runs are kept whole. Its memory then grows
+ * with the series, verdicts and causes seen, never with the runs.
+ * Returns 0, or -1 with errno EINVAL (n out of range, or lines added).
+ */
+int rep_tally_window(struct rep_tally *t, size_t n);
+#define REP_WINDOW_MAX 65536
+
 /* Free t and all it holds; NULL is a no-op. */
 void rep_tally_free(struct rep_tally *t);
 
@@ -105,8 +124,8 @@ void rep_tally_free(struct rep_tally *t);
 int rep_tally_add(struct rep_tally *t, const struct rep_line *l,
 		  unsigned int file, unsigned long lineno);
 
-/* After the last line: sort each series' wall times and fill order.
- * Returns 0, or -1 (ENOMEM). */
+/* After the last line (windowed: before each output, as often as wanted):
+ * sort each series' wall times and fill order. Returns 0, or -1 (ENOMEM). */
 int rep_tally_finish(struct rep_tally *t);
 
 /*

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* spp-sandboxd's event loop: one epoll set over the listening socket, a
- * signalfd, and per connection its socket, its worker's pidfd and a
- * timerfd that caps the run. Every connection is one struct conn, freed
- * in one place. */
+ * signalfd, the metrics' timerfd, and per connection its socket, its
+ * worker's pidfd and a timerfd that caps the run. Every connection is one
+ * struct conn, freed in one place. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -34,7 +34,18 @@
 #define OUT_MAX (1024 * 1024)
 #define LOG_MAX (256 * 1024)
 
-enum src_kind { SRC_LISTEN, SRC_SIGNAL, SRC_SOCK, SRC_PID, SRC_TIMER };
+enum src_kind {
+	SRC_LISTEN,
+	SRC_SIGNAL,
+	SRC_METRICS,
+	SRC_SOCK,
+	SRC_PID,
+	SRC_TIMER
+};
+
+/* The metrics file is rewritten at most this often, and only when
+ * something was counted. */
+#define METRICS_EVERY_MS 1000
 
 struct conn;
 
@@ -65,6 +76,7 @@ struct conn {
 static struct {
 	const struct broker_conf *conf;
 	int ep, lfd, sfd;
+	int mfd, marmed; /* the metrics' timer, and whether it is set */
 	unsigned int nconn, nrun;
 	int stopping;
 	struct conn *dead; /* events of this batch may still name them */
@@ -72,6 +84,7 @@ static struct {
 
 static struct src src_listen = { SRC_LISTEN, NULL };
 static struct src src_signal = { SRC_SIGNAL, NULL };
+static struct src src_metrics = { SRC_METRICS, NULL };
 
 static void logline(const char *level, const struct conn *c, const char *fmt,
 		    ...) __attribute__((format(printf, 3, 4)));
@@ -99,6 +112,46 @@ static double ms_since(const struct timespec *t0)
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)(t.tv_sec - t0->tv_sec) * 1e3 +
 	       (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Count an event; the file is written within METRICS_EVERY_MS. */
+static void count(enum broker_event ev)
+{
+	if (B.conf->metrics)
+		metrics_event(B.conf->metrics, ev);
+}
+
+static void metrics_write_now(void)
+{
+	struct sbx_error err = { 0, "" };
+
+	if (B.conf->metrics && metrics_write(B.conf->metrics, &err) < 0)
+		logline("warning", NULL, "metrics: %s", err.msg);
+}
+
+/* Something was counted: write it when the timer says (one write a
+ * second at most, none while nothing changes). */
+static void metrics_soon(void)
+{
+	struct itimerspec t = { { 0, 0 },
+				{ METRICS_EVERY_MS / 1000,
+				  (METRICS_EVERY_MS % 1000) * 1000000L } };
+
+	if (!B.conf->metrics || B.mfd < 0 || B.marmed ||
+	    !metrics_dirty(B.conf->metrics))
+		return;
+	if (timerfd_settime(B.mfd, 0, &t, NULL) == 0)
+		B.marmed = 1;
+}
+
+static void on_metrics_timer(void)
+{
+	uint64_t n;
+
+	if (read(B.mfd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+		return;
+	B.marmed = 0;
+	metrics_write_now();
 }
 
 static void close_fd(int *fd)
@@ -189,8 +242,9 @@ static void start_writing(struct conn *c)
 	}
 }
 
-static void refuse(struct conn *c, const char *why)
+static void refuse(struct conn *c, enum broker_event ev, const char *why)
 {
+	count(ev);
 	sbx_buf_free(&c->out);
 	if (spp_wire_puts(&c->out, SPP_WIRE_VERSION, SPP_WIRE_VERSION_1) < 0 ||
 	    spp_wire_puts(&c->out, SPP_WIRE_REFUSE, why) < 0 ||
@@ -217,6 +271,7 @@ static void refuse_now(int fd, const struct ucred *cr)
 {
 	struct sbx_buf b = { 0 };
 
+	count(BROKER_EV_REFUSED_UID);
 	logline("warning", NULL, "uid %u pid %d: refused: uid not served",
 		(unsigned int)cr->uid, (int)cr->pid);
 	if (spp_wire_puts(&b, SPP_WIRE_VERSION, SPP_WIRE_VERSION_1) == 0 &&
@@ -265,6 +320,7 @@ static void on_accept(void)
 			continue;
 		}
 		if (B.nconn >= B.conf->max_runs * CONNS_PER_RUN) {
+			count(BROKER_EV_DROPPED_CONNS);
 			logline("warning", NULL,
 				"uid %u: dropped: %u connections open",
 				(unsigned int)cr.uid, B.nconn);
@@ -311,14 +367,14 @@ static void start_run(struct conn *c, struct spp_wire_req *r)
 	snprintf(c->what, sizeof(c->what), "%s %s", ev, esc);
 	if (worker_policy(B.conf, r, &policy, &err) < 0) {
 		logline("warning", c, "%s: refused: %s", c->what, err.msg);
-		refuse(c, err.msg);
+		refuse(c, BROKER_EV_REFUSED_POLICY, err.msg);
 		return;
 	}
 	if (B.nrun >= B.conf->max_runs) {
 		logline("warning", c, "%s: refused: %u runs under way", c->what,
 			B.nrun);
 		free(policy);
-		refuse(c, "busy");
+		refuse(c, BROKER_EV_REFUSED_BUSY, "busy");
 		return;
 	}
 	c->outfd = memfd("spp-out");
@@ -327,7 +383,7 @@ static void start_run(struct conn *c, struct spp_wire_req *r)
 		logline("warning", c, "%s: refused: %s", c->what,
 			strerror(errno));
 		free(policy);
-		refuse(c, "no resources");
+		refuse(c, BROKER_EV_REFUSED_RESOURCES, "no resources");
 		return;
 	}
 	c->pid = worker_start(B.conf, r, policy, c->outfd, c->logfd, &c->pidfd,
@@ -336,9 +392,10 @@ static void start_run(struct conn *c, struct spp_wire_req *r)
 	if (c->pid < 0) {
 		c->pid = 0;
 		logline("warning", c, "%s: refused: %s", c->what, err.msg);
-		refuse(c, err.msg);
+		refuse(c, BROKER_EV_REFUSED_RESOURCES, err.msg);
 		return;
 	}
+	count(BROKER_EV_RUN);
 	B.nrun++;
 	c->state = RUNNING;
 	/* only a hang-up of the client matters now */
@@ -371,13 +428,13 @@ static void on_read(struct conn *c)
 		if (c->in.len + (size_t)n > SPP_WIRE_REQ_MAX ||
 		    sbx_buf_add(&c->in, chunk, (size_t)n) < 0) {
 			logline("warning", c, "refused: request too big");
-			refuse(c, "request too big");
+			refuse(c, BROKER_EV_REFUSED_REQUEST, "request too big");
 			return;
 		}
 		p = spp_wire_req_parse(c->in.s, c->in.len, &r, &err);
 		if (p < 0) {
 			logline("warning", c, "refused: garbage: %s", err.msg);
-			refuse(c, "garbage");
+			refuse(c, BROKER_EV_REFUSED_REQUEST, "garbage");
 			return;
 		}
 		if (p > 0) {
@@ -435,7 +492,7 @@ static void on_exit_worker(struct conn *c)
 	struct sbx_buf out = { 0 }, log = { 0 };
 	siginfo_t si;
 	char st[16];
-	int status, rc;
+	int status, rc, killed = 0;
 
 	memset(&si, 0, sizeof(si));
 	if (waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED | WNOHANG) < 0 ||
@@ -445,13 +502,14 @@ static void on_exit_worker(struct conn *c)
 	B.nrun--;
 	unwatch(&c->pidfd);
 	if (c->gone) {
+		count(BROKER_EV_KILLED_GONE);
 		conn_free(c);
 		return;
 	}
 	if (si.si_code == CLD_EXITED && si.si_status == WORKER_SETUP_FAILED) {
 		logline("warning", c, "%s: refused: the worker failed",
 			c->what);
-		refuse(c, "the worker failed");
+		refuse(c, BROKER_EV_REFUSED_RESOURCES, "the worker failed");
 		return;
 	}
 	if (si.si_code == CLD_EXITED && !c->capped &&
@@ -473,7 +531,16 @@ static void on_exit_worker(struct conn *c)
 		rc = slurp(c->logfd, LOG_MAX, &log) < 0 || fail_line(&out) < 0;
 		logline("warning", c, "%s: the run was killed (%s)", c->what,
 			c->capped ? "over the broker's cap" : "worker crashed");
+		count(c->capped ? BROKER_EV_KILLED_CAP :
+				  BROKER_EV_KILLED_CRASH);
+		killed = 1;
 	}
+	/* the run's report line (the same the client logs) into the
+	 * metrics; a killed run has none, and a note of its left pending
+	 * would be taken for the next run's */
+	if (!rc && !killed && B.conf->metrics && log.len &&
+	    metrics_log(B.conf->metrics, log.s, log.len) < 0)
+		logline("warning", c, "%s: metrics: out of memory", c->what);
 	snprintf(st, sizeof(st), "%d", status);
 	sbx_buf_free(&c->out);
 	if (rc ||
@@ -545,6 +612,7 @@ static void on_timer(struct conn *c)
 	if (read(c->timerfd, &n, sizeof(n)) != (ssize_t)sizeof(n))
 		return;
 	if (c->state != RUNNING) {
+		count(BROKER_EV_DROPPED_SLOW);
 		logline("warning", c, "dropped: no %s in %d s",
 			c->state == READING ? "request" : "reply taken",
 			IO_DEADLINE_S);
@@ -631,9 +699,17 @@ int broker_serve(const struct broker_conf *conf, int lfd, struct sbx_error *err)
 		return sbx_fail(err, errno, "sigprocmask: %s", strerror(errno));
 	B.sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	B.ep = epoll_create1(EPOLL_CLOEXEC);
+	B.mfd = -1;
 	if (B.sfd < 0 || B.ep < 0 || ep_add(B.sfd, EPOLLIN, &src_signal) < 0 ||
 	    ep_add(lfd, EPOLLIN, &src_listen) < 0)
 		return sbx_fail(err, errno, "epoll: %s", strerror(errno));
+	if (conf->metrics) {
+		B.mfd = timerfd_create(CLOCK_MONOTONIC,
+				       TFD_NONBLOCK | TFD_CLOEXEC);
+		if (B.mfd < 0 || ep_add(B.mfd, EPOLLIN, &src_metrics) < 0)
+			return sbx_fail(err, errno, "metrics timer: %s",
+					strerror(errno));
+	}
 	while (!B.stopping || B.nconn) {
 		int n = epoll_wait(B.ep, evs, 64, -1);
 
@@ -655,6 +731,9 @@ int broker_serve(const struct broker_conf *conf, int lfd, struct sbx_error *err)
 			case SRC_SIGNAL:
 				on_signal();
 				break;
+			case SRC_METRICS:
+				on_metrics_timer();
+				break;
 			case SRC_SOCK:
 				on_sock(s->c, evs[i].events);
 				break;
@@ -672,7 +751,12 @@ int broker_serve(const struct broker_conf *conf, int lfd, struct sbx_error *err)
 			B.dead = c->next_dead;
 			free(c);
 		}
+		metrics_soon();
 	}
+	/* the last counts, whatever the timer says */
+	if (conf->metrics && metrics_dirty(conf->metrics))
+		metrics_write_now();
+	close_fd(&B.mfd);
 	close(B.ep);
 	close(B.sfd);
 	return 0;

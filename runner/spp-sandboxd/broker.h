@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* spp-sandboxd's parts: its configuration, the event loop and the worker
- * that makes one run with spp-run's own code. */
+/* spp-sandboxd's parts: its configuration, the event loop, the worker
+ * that makes one run with spp-run's own code, and the live metrics. */
 #ifndef SPP_BROKER_H
 #define SPP_BROKER_H
 
@@ -12,6 +12,8 @@
 #define BROKER_UIDS_MAX 32
 #define BROKER_HOMES_MAX 16
 
+struct broker_metrics;
+
 struct broker_conf {
 	const char *socket; /* the path listened on */
 	uid_t uids[BROKER_UIDS_MAX]; /* peers served (SO_PEERCRED) */
@@ -22,6 +24,7 @@ struct broker_conf {
 	unsigned int cap_ms; /* a run still going after it is killed */
 	const char *cgroup; /* SPPSANDBOX_CGROUP of the runs, or NULL */
 	int verbose; /* a log line per run */
+	struct broker_metrics *metrics; /* -m, or NULL */
 };
 
 /* Bind conf->socket (a stale socket there is replaced, a live broker's is
@@ -50,6 +53,45 @@ int worker_policy(const struct broker_conf *conf, const struct spp_wire_req *r,
 pid_t worker_start(const struct broker_conf *conf, const struct spp_wire_req *r,
 		   const char *policy, int outfd, int logfd, int *pidfd,
 		   struct sbx_error *err);
+
+/* What the broker counts of its own (spp_broker_* metrics). */
+enum broker_event {
+	BROKER_EV_RUN, /* a worker started */
+	BROKER_EV_REFUSED_UID,
+	BROKER_EV_REFUSED_REQUEST, /* garbage, too big */
+	BROKER_EV_REFUSED_POLICY, /* home, plugin line or policy */
+	BROKER_EV_REFUSED_BUSY,
+	BROKER_EV_REFUSED_RESOURCES, /* memfd, fork, the worker's setup */
+	BROKER_EV_KILLED_CAP,
+	BROKER_EV_KILLED_CRASH,
+	BROKER_EV_KILLED_GONE, /* the client hung up mid-run */
+	BROKER_EV_DROPPED_CONNS, /* too many connections */
+	BROKER_EV_DROPPED_SLOW, /* no request, or reply not taken, in time */
+	BROKER_EV_COUNT
+};
+
+/* Metrics to be written to path (copied): spp-report's tally of the runs'
+ * log lines, windowed, and the broker's own counters. NULL with *err when
+ * out of memory. */
+struct broker_metrics *metrics_new(const char *path, struct sbx_error *err);
+
+/* Free m; NULL is a no-op. */
+void metrics_free(struct broker_metrics *m);
+
+/* Count a run's log (len bytes, lines ending in newlines, as the worker
+ * wrote them): each line parsed and tallied as spp-report does, stamped
+ * now. Returns 0, or -1 (ENOMEM) when some line could not be counted. */
+int metrics_log(struct broker_metrics *m, const char *log, size_t len);
+
+/* Count one event of the broker's. */
+void metrics_event(struct broker_metrics *m, enum broker_event ev);
+
+/* Has anything been counted since the last write? */
+int metrics_dirty(const struct broker_metrics *m);
+
+/* Replace the file with the metrics (atomic.h: a reader sees the old file
+ * or the new one, whole). Returns 0, or -1 with *err. */
+int metrics_write(struct broker_metrics *m, struct sbx_error *err);
 
 /* Exit code of a worker that could not get as far as the run. */
 #define WORKER_SETUP_FAILED 125

@@ -20,7 +20,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: spp-sandboxd -s SOCKET -u USER [-u USER]... "
-		"[-q QMAILHOME]... [-c RUNS] [-t SECONDS] [-g CGROUP] [-v]\n");
+		"[-q QMAILHOME]... [-c RUNS] [-t SECONDS] [-g CGROUP] [-m FILE] "
+		"[-v]\n");
 }
 
 static void fatal(int status, const char *msg)
@@ -66,10 +67,11 @@ int main(int argc, char **argv)
 	struct broker_conf conf = { .max_runs = 64, .cap_ms = 120 * 1000 };
 	struct sbx_error err = { 0, "" };
 	char esc[300];
-	int opt, lfd;
+	const char *metrics = NULL;
+	int opt, lfd, rc;
 
 	signal(SIGPIPE, SIG_IGN);
-	while ((opt = getopt(argc, argv, "s:u:q:c:t:g:v")) != -1) {
+	while ((opt = getopt(argc, argv, "s:u:q:c:t:g:m:v")) != -1) {
 		switch (opt) {
 		case 's':
 			conf.socket = optarg;
@@ -97,6 +99,11 @@ int main(int argc, char **argv)
 		case 'g':
 			conf.cgroup = optarg;
 			break;
+		case 'm':
+			if (!optarg[0])
+				fatal(SBX_EXIT_PERM, "-m wants a file");
+			metrics = optarg;
+			break;
 		case 'v':
 			conf.verbose = 1;
 			break;
@@ -115,9 +122,20 @@ int main(int argc, char **argv)
 	if (lfd < 0)
 		fatal(sbx_exit_status(err.code),
 		      sbx_escape(esc, sizeof(esc), err.msg, strlen(err.msg)));
+	/* the file written once now (not before the socket is ours: a
+	 * live broker's file is not zeroed); a path it cannot be written
+	 * to is found at the start, not by a dashboard gone blank */
+	if (metrics && (!(conf.metrics = metrics_new(metrics, &err)) ||
+			metrics_write(conf.metrics, &err) < 0)) {
+		unlink(conf.socket);
+		fatal(sbx_exit_status(err.code),
+		      sbx_escape(esc, sizeof(esc), err.msg, strlen(err.msg)));
+	}
 	fprintf(stderr, "spp-sandboxd: info: listening on %s\n",
 		sbx_escape(esc, sizeof(esc), conf.socket, strlen(conf.socket)));
-	if (broker_serve(&conf, lfd, &err) < 0)
+	rc = broker_serve(&conf, lfd, &err);
+	metrics_free(conf.metrics);
+	if (rc < 0)
 		fatal(SBX_EXIT_TEMP,
 		      sbx_escape(esc, sizeof(esc), err.msg, strlen(err.msg)));
 	fprintf(stderr, "spp-sandboxd: info: stopped\n");

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests for spp-report's sums (runner/spp-report/tally.c): the
  * nearest-rank percentile, failure causes with the notes before a report,
- * line totals, the slowest runs, the order of the series. */
+ * line totals, the slowest runs, the order of the series; the windowed
+ * tally's bounds. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,6 +221,67 @@ START_TEST(test_rep_tally_add_many_series)
 }
 END_TEST
 
+START_TEST(test_rep_tally_window_bounded)
+{
+	/* spp-sandboxd's tally: 100,000 runs keep no per-run data, the
+	 * quantiles come from the last runs, counts and the maximum from all */
+	struct rep_tally *t = rep_tally_new(0);
+	char line[200];
+	size_t cap = 0;
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(rep_tally_window(t, 100), 0);
+	for (int i = 1; i <= 100000; i++) {
+		struct rep_line l;
+
+		/* 1 ms to 100 ms, except one slow run early on */
+		snprintf(line, sizeof(line),
+			 "spp: rcpt p pid 1 exit 0 verdict %s wall %d.0ms "
+			 "cpu 1ms",
+			 i % 4 ? "E" : "N", i == 10 ? 9000 : i % 100 + 1);
+		rep_line_parse(line, strlen(line), NOW, &l);
+		ck_assert_int_eq(rep_tally_add(t, &l, 0, (unsigned long)i), 0);
+		if (i == 1000) {
+			ck_assert_int_eq(rep_tally_finish(t), 0);
+			cap = t->series[0].capwall;
+		}
+	}
+	ck_assert_int_eq(rep_tally_finish(t), 0);
+	ck_assert_uint_eq(t->runs, 100000);
+	ck_assert_uint_eq(t->nrun, 0);
+	ck_assert_ptr_null(t->run);
+	ck_assert_uint_eq(t->nseries, 1);
+	ck_assert_uint_eq(t->series[0].runs, 100000);
+	ck_assert_uint_eq(t->series[0].nwall, 100);
+	ck_assert_uint_eq(t->series[0].capwall, cap);
+	ck_assert_uint_eq(t->series[0].nverdicts, 2);
+	ck_assert_uint_eq(t->series[0].verdicts[0].n, 75000);
+	/* the last 100 runs: 1 to 100 ms each once */
+	ck_assert(t->series[0].wall_ms[0] == 1.0);
+	ck_assert(rep_percentile(t->series[0].wall_ms, 100, 0.99) == 99.0);
+	ck_assert(t->series[0].wall_max_ms == 9000.0);
+	rep_tally_free(t);
+}
+END_TEST
+
+START_TEST(test_rep_tally_window_refused)
+{
+	struct rep_tally *t = rep_tally_new(0);
+	struct rep_line l;
+	const char *line =
+		"spp: rcpt p pid 1 exit 0 verdict E wall 1ms cpu 1ms";
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(rep_tally_window(t, 0), -1);
+	ck_assert_int_eq(rep_tally_window(t, REP_WINDOW_MAX + 1), -1);
+	rep_line_parse(line, strlen(line), NOW, &l);
+	ck_assert_int_eq(rep_tally_add(t, &l, 0, 1), 0);
+	/* too late: a line was counted */
+	ck_assert_int_eq(rep_tally_window(t, 10), -1);
+	rep_tally_free(t);
+}
+END_TEST
+
 static Suite *tally_suite(void)
 {
 	Suite *s = suite_create("tally");
@@ -233,6 +295,10 @@ static Suite *tally_suite(void)
 	tcase_add_test(tc, test_rep_tally_add_causes);
 	tcase_add_test(tc, test_rep_tally_add_totals);
 	tcase_add_test(tc, test_rep_tally_add_many_series);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rep_tally_window");
+	tcase_add_test(tc, test_rep_tally_window_bounded);
+	tcase_add_test(tc, test_rep_tally_window_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
