@@ -47,8 +47,51 @@ static const struct cmd_info cmd_table[] = {
  * interpreter behave, so a plugin setting them would steer the rest of the
  * session or run code in later plugins under their (wider) policies. Built
  * from the sources of truth, one group per source; documented in spp-run(8).
- */
-static const char *const refused_names[] = {
+ * Two lists: the hooks (a program given one loads or runs code, or trusts
+ * files, it did not name: spp_verdict_var_is_hook) and the rest, which
+ * steer qmail-smtpd or a shell but run nothing by themselves. */
+static const char *const hook_names[] = {
+	/* glibc: the variables ld.so drops for setuid programs
+	 * (sysdeps/generic/unsecvars.h, but TMPDIR), and the resolver's */
+	"GCONV_PATH",
+	"GETCONF_DIR",
+	"GLIBC_TUNABLES",
+	"HOSTALIASES",
+	"LOCALDOMAIN",
+	"LOCPATH",
+	"MALLOC_TRACE",
+	"NIS_PATH",
+	"NLSPATH",
+	"RESOLV_HOST_CONF",
+	"RES_OPTIONS",
+	"TZDIR",
+	/* POSIX sh, bash, dash, ksh: code run at start-up or on every command */
+	"ENV",
+	"BASH_ENV",
+	"SHELLOPTS",
+	"BASHOPTS",
+	"PS4",
+	"PROMPT_COMMAND",
+	"FPATH",
+	/* interpreters and runtimes */
+	"JAVA_TOOL_OPTIONS",
+	"_JAVA_OPTIONS",
+	"JDK_JAVA_OPTIONS",
+	"CLASSPATH",
+	"PHPRC",
+	"PHP_INI_SCAN_DIR",
+	"TCLLIBPATH",
+	"R_PROFILE",
+	/* libraries: TLS keys and trust, HTTP clients' configuration */
+	"SSLKEYLOGFILE",
+	"CURL_CA_BUNDLE",
+	"CURL_HOME",
+	"REQUESTS_CA_BUNDLE",
+	"WGETRC",
+	NULL,
+};
+
+static const char *const steer_names[] = {
 	/* qmail-smtpd, qmail-spp and its dialects, spp-sandbox */
 	"RELAYCLIENT",
 	"NOSPP",
@@ -61,37 +104,17 @@ static const char *const refused_names[] = {
 	"SMTPS",
 	"MAXRCPT",
 	"SPFBEHAVIOR",
-	/* glibc: the variables ld.so drops for setuid programs
-	 * (sysdeps/generic/unsecvars.h), and the resolver's */
-	"GCONV_PATH",
-	"GETCONF_DIR",
-	"GLIBC_TUNABLES",
-	"HOSTALIASES",
-	"LOCALDOMAIN",
-	"LOCPATH",
-	"MALLOC_TRACE",
-	"NIS_PATH",
-	"NLSPATH",
-	"RESOLV_HOST_CONF",
-	"RES_OPTIONS",
+	/* libc: where files go, the time zone */
 	"TMPDIR",
-	"TZDIR",
 	"TZ",
-	/* POSIX sh, bash, dash, ksh: read at startup or on every command */
+	/* POSIX sh, bash, dash, ksh: how commands are found and read */
 	"PATH",
 	"IFS",
-	"ENV",
-	"BASH_ENV",
-	"SHELLOPTS",
-	"BASHOPTS",
 	"CDPATH",
 	"GLOBIGNORE",
 	"PS1",
 	"PS2",
 	"PS3",
-	"PS4",
-	"PROMPT_COMMAND",
-	"FPATH",
 	"EXECIGNORE",
 	"POSIXLY_CORRECT",
 	"HISTFILE",
@@ -104,21 +127,6 @@ static const char *const refused_names[] = {
 	"HOSTFILE",
 	"TERMINFO",
 	"TERMINFO_DIRS",
-	/* interpreters and runtimes */
-	"JAVA_TOOL_OPTIONS",
-	"_JAVA_OPTIONS",
-	"JDK_JAVA_OPTIONS",
-	"CLASSPATH",
-	"PHPRC",
-	"PHP_INI_SCAN_DIR",
-	"TCLLIBPATH",
-	"R_PROFILE",
-	/* libraries: TLS, HTTP clients, Kerberos */
-	"SSLKEYLOGFILE",
-	"CURL_CA_BUNDLE",
-	"CURL_HOME",
-	"REQUESTS_CA_BUNDLE",
-	"WGETRC",
 	/* programs that run other programs */
 	"EDITOR",
 	"VISUAL",
@@ -127,21 +135,25 @@ static const char *const refused_names[] = {
 	NULL,
 };
 
-/* Whole families. qmail and its patches: TCP* (tcpserver's view of the
- * client), QMAIL* (queue program), SMTPAUTH* (who authenticated), SPP*
- * (our own and qmail-spp's settings), CHKUSER_* and SPF* (recipient and
- * checks of the patched trees), SIMSCAN* (the queue's scanner). libc:
- * LD_* (never, see below), MALLOC_*, GLIBC_*, GCONV*. Shells: BASH_*
- * (BASH_FUNC_* exported functions, BASH_XTRACEFD, BASH_LOADABLES_PATH).
- * Interpreters: PERL* (PERL5OPT with PERL5DB runs code), PYTHON*, RUBY*,
- * GEM_*, NODE_*, LUA_*, JAVA*. Libraries: OPENSSL_*, SSL_* (certificate
- * stores), GNUTLS_*, KRB5*. Any *_proxy name, in either case, is matched
+/* Whole families. Hooks: libc's LD_* (never, see below), MALLOC_*,
+ * GLIBC_*, GCONV*; shells' BASH_* (BASH_FUNC_* exported functions,
+ * BASH_XTRACEFD, BASH_LOADABLES_PATH); interpreters' PERL* (PERL5OPT with
+ * PERL5DB runs code), PYTHON*, RUBY*, GEM_*, NODE_*, LUA_*, JAVA*;
+ * libraries' OPENSSL_* (its configuration loads modules), SSL_*
+ * (certificate stores), GNUTLS_*, KRB5*. Steering: qmail and its patches'
+ * TCP* (tcpserver's view of the client), QMAIL* (queue program),
+ * SMTPAUTH* (who authenticated), SPP* (our own and qmail-spp's settings),
+ * CHKUSER_* and SPF* (recipient and checks of the patched trees), SIMSCAN*
+ * (the queue's scanner). Any *_proxy name, in either case, is matched
  * apart (proxy_name()). */
-static const char *const refused_prefixes[] = {
-	"TCP",	    "QMAIL",   "SMTPAUTH", "SPP",   "CHKUSER_", "SIMSCAN",
-	"LD_",	    "MALLOC_", "GLIBC_",   "GCONV", "BASH_",	"PERL",
-	"PYTHON",   "RUBY",    "GEM_",	   "NODE_", "LUA_",	"JAVA",
-	"OPENSSL_", "SSL_",    "GNUTLS_",  "KRB5",  NULL,
+static const char *const hook_prefixes[] = {
+	"LD_",	    "MALLOC_", "GLIBC_",  "GCONV", "BASH_", "PERL",
+	"PYTHON",   "RUBY",    "GEM_",	  "NODE_", "LUA_",  "JAVA",
+	"OPENSSL_", "SSL_",    "GNUTLS_", "KRB5",  NULL,
+};
+
+static const char *const steer_prefixes[] = {
+	"TCP", "QMAIL", "SMTPAUTH", "SPP", "CHKUSER_", "SIMSCAN", NULL,
 };
 
 static int is_digit(unsigned char c)
@@ -200,22 +212,35 @@ static int names_have_slice(const char *const *names, const char *s, size_t len)
 	return 0;
 }
 
+static int in_lists(const char *name, size_t len, const char *const *names,
+		    const char *const *prefixes)
+{
+	for (size_t i = 0; names[i]; i++)
+		if (is_name(name, len, names[i]))
+			return 1;
+	for (size_t i = 0; prefixes[i]; i++)
+		if (has_prefix(name, len, prefixes[i]))
+			return 1;
+	return 0;
+}
+
+int spp_verdict_var_is_hook(const char *name, size_t len)
+{
+	return in_lists(name, len, hook_names, hook_prefixes);
+}
+
 int spp_verdict_var_refused(const char *name, size_t len,
 			    const char *const *setvars)
 {
-	size_t i;
-	int refused = 0;
+	int refused;
 
 	/* The loader reads LD_* in every later exec of qmail-smtpd's
 	 * children (the queue program, other plugins): never. */
 	if (has_prefix(name, len, "LD_"))
 		return 1;
-	for (i = 0; refused_names[i] && !refused; i++)
-		refused = is_name(name, len, refused_names[i]);
-	for (i = 0; refused_prefixes[i] && !refused; i++)
-		refused = has_prefix(name, len, refused_prefixes[i]);
-	if (!refused)
-		refused = proxy_name(name, len);
+	refused = spp_verdict_var_is_hook(name, len) ||
+		  in_lists(name, len, steer_names, steer_prefixes) ||
+		  proxy_name(name, len);
 	if (refused && names_have_slice(setvars, name, len))
 		refused = 0;
 	return refused;

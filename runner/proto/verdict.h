@@ -48,6 +48,13 @@ int spp_verdict_check(const char *line, size_t len, unsigned int cmds,
 		      const char *const *setvars, unsigned int *cmd,
 		      const char **why);
 
+/* Is NAME (len bytes) a start-up hook: a variable that makes the loader,
+ * libc, a shell, an interpreter or a library load or run code, or trust
+ * files, it was not given (LD_*, GCONV_PATH, BASH_ENV, BASH_FUNC_*,
+ * PERL5OPT, PYTHON*, OPENSSL_CONF, SSL_*...)? Returns 1 when it is. Every
+ * hook is also refused to S/U (spp_verdict_var_refused). */
+int spp_verdict_var_is_hook(const char *name, size_t len);
+
 /* Is NAME (len bytes) a variable S/U may never touch unless allowed in
  * setvars? LD_* is refused even when listed. Returns 1 when refused. */
 int spp_verdict_var_refused(const char *name, size_t len,

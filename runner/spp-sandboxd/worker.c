@@ -17,6 +17,7 @@
 #include "broker.h"
 #include "run-one.h"
 #include "spp.h"
+#include "verdict.h"
 
 extern char **environ;
 
@@ -177,77 +178,12 @@ out:
 	return rc;
 }
 
-/* Variables that make a program load or run code it did not name: what
- * glibc drops for a set-uid program (ld.so's UNSECURE_ENVVARS, LD_* too),
- * and the start-up hooks of sh, bash, perl, python, ruby, node, lua,
- * php, tcl, java and OpenSSL (its configuration loads modules). The
- * broker, run by root, runs the plugin as its policy's user, which the
- * client cannot become itself (spp-run as the client maps only its own
- * uid): from the client, these would be its code run as that user. A
- * name ending in '*' is a prefix. */
-static const char *const unsafe_vars[] = {
-	"LD_*",
-	"GCONV_PATH",
-	"GETCONF_DIR",
-	"GLIBC_TUNABLES",
-	"HOSTALIASES",
-	"LOCALDOMAIN",
-	"LOCPATH",
-	"MALLOC_TRACE",
-	"NIS_PATH",
-	"NLSPATH",
-	"RESOLV_HOST_CONF",
-	"RES_OPTIONS",
-	"TZDIR",
-	"BASH_ENV",
-	"ENV",
-	"SHELLOPTS",
-	"BASHOPTS",
-	"PS4",
-	"BASH_FUNC_*",
-	"PERL5OPT",
-	"PERL5LIB",
-	"PERLLIB",
-	"PERL5DB",
-	"PERLIO",
-	"PYTHON*",
-	"RUBYOPT",
-	"RUBYLIB",
-	"NODE_OPTIONS",
-	"NODE_PATH",
-	"LUA_INIT*",
-	"LUA_PATH*",
-	"LUA_CPATH*",
-	"PHPRC",
-	"PHP_INI_SCAN_DIR",
-	"TCLLIBPATH",
-	"JAVA_TOOL_OPTIONS",
-	"_JAVA_OPTIONS",
-	"JDK_JAVA_OPTIONS",
-	"OPENSSL_CONF",
-	"OPENSSL_ENGINES",
-	"OPENSSL_MODULES",
-	NULL,
-};
-
-static int unsafe_var(const char *kv)
-{
-	size_t n = strcspn(kv, "=");
-
-	for (size_t i = 0; unsafe_vars[i]; i++) {
-		const char *u = unsafe_vars[i];
-		size_t l = strlen(u);
-
-		if (u[l - 1] == '*' ? n >= l - 1 && !strncmp(kv, u, l - 1) :
-				      n == l && !strncmp(kv, u, l))
-			return 1;
-	}
-	return 0;
-}
-
 /* The run's environment: the client's, but how runs are made
- * (SPPSANDBOX_*) is the broker's to say, and nothing that would run the
- * client's code in the plugin (unsafe_vars). */
+ * (SPPSANDBOX_*) is the broker's to say, and no start-up hook (LD_*,
+ * GCONV_PATH, BASH_ENV, PERL5OPT, PYTHON*, OPENSSL_CONF...: the list S/U
+ * refuse them by): the broker, run by root, runs the plugin as its
+ * policy's user, which the client cannot become itself, so a hook from
+ * the client would be its code run as that user. */
 static char **run_env(const struct broker_conf *conf,
 		      const struct spp_wire_req *r)
 {
@@ -258,7 +194,8 @@ static char **run_env(const struct broker_conf *conf,
 		return NULL;
 	for (size_t i = 0; i < r->env.n; i++)
 		if (strncmp(r->env.v[i], "SPPSANDBOX", 10) != 0 &&
-		    !unsafe_var(r->env.v[i]))
+		    !spp_verdict_var_is_hook(r->env.v[i],
+					     strcspn(r->env.v[i], "=")))
 			env[n++] = r->env.v[i];
 	if (conf->cgroup) {
 		size_t len =

@@ -495,6 +495,61 @@ START_TEST(test_spp_verdict_var_refused_slice)
 }
 END_TEST
 
+/* Hooks: what the broker keeps from a client's environment. Each is
+ * also refused to S/U; the steering names are not hooks. */
+START_TEST(test_spp_verdict_var_is_hook)
+{
+	static const char *const hooks[] = {
+		"LD_PRELOAD",
+		"GCONV_PATH",
+		"GLIBC_TUNABLES",
+		"BASH_ENV",
+		"ENV",
+		"BASH_FUNC_x%%",
+		"SHELLOPTS",
+		"PS4",
+		"PERL5OPT",
+		"PERL5LIB",
+		"PYTHONPATH",
+		"PYTHONSTARTUP",
+		"RUBYOPT",
+		"NODE_OPTIONS",
+		"LUA_INIT",
+		"JAVA_TOOL_OPTIONS",
+		"_JAVA_OPTIONS",
+		"OPENSSL_CONF",
+		"SSL_CERT_FILE",
+		"MALLOC_TRACE",
+		"TZDIR",
+		"LOCPATH",
+		NULL,
+	};
+	static const char *const plain[] = {
+		"PATH",	      "HOME",	     "TZ",
+		"TMPDIR",     "RELAYCLIENT", "TCPREMOTEIP",
+		"SMTPRCPTTO", "SPPCONFFILE", "http_proxy",
+		"IFS",	      "RBLSMTPD",    "GREYLISTED",
+		"",	      NULL,
+	};
+
+	for (size_t i = 0; hooks[i]; i++) {
+		size_t len = strlen(hooks[i]);
+
+		ck_assert_msg(spp_verdict_var_is_hook(hooks[i], len) == 1,
+			      "%s is a hook", hooks[i]);
+		ck_assert_msg(spp_verdict_var_refused(hooks[i], len, NULL) == 1,
+			      "%s is refused", hooks[i]);
+	}
+	for (size_t i = 0; plain[i]; i++)
+		ck_assert_msg(spp_verdict_var_is_hook(plain[i],
+						      strlen(plain[i])) == 0,
+			      "%s is no hook", plain[i]);
+	/* a slice of NAME=VALUE, as the broker passes it */
+	ck_assert_int_eq(spp_verdict_var_is_hook("ENV=/tmp/x", 3), 1);
+	ck_assert_int_eq(spp_verdict_var_is_hook("ENVX=1", 4), 0);
+}
+END_TEST
+
 /* Collects what spp_verdict_filter() drops. */
 #define MAX_REJECTS 8
 
@@ -843,6 +898,7 @@ static Suite *verdict_suite(void)
 			    NREFUSED_ROWS);
 	tcase_add_test(tc, test_spp_verdict_var_refused_setvars_exact);
 	tcase_add_test(tc, test_spp_verdict_var_refused_slice);
+	tcase_add_test(tc, test_spp_verdict_var_is_hook);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("spp_verdict_filter");
