@@ -47,7 +47,10 @@ check() { # dir, make args...
 	dir=$1
 	shift
 	cd "$dir" && make -j"$jobs" check "$@" || {
-		cat "$dir"/test-suite.log 2>/dev/null | tail -80
+		# what failed first (a suite's log is long), then the tail
+		grep -E -h '^(not ok|FAIL:|ERROR:)' "$dir"/test-suite.log 2>/dev/null | head -40
+		grep -E -h -A12 '^not ok' "$dir"/test-suite.log 2>/dev/null | head -120
+		cat "$dir"/test-suite.log 2>/dev/null | tail -40
 		return 1
 	}
 }

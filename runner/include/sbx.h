@@ -335,6 +335,31 @@ int sbx_jail_set_learn(struct sbx_jail *j, int on, struct sbx_error *err);
 int sbx_jail_run(struct sbx_jail *j, char *const argv[], char *const envp[],
 		 struct sbx_result *r, struct sbx_error *err);
 
+/* A run prepared ahead of its request (spp-sandboxd's parked runs): the
+ * sandbox's namespaces, view, cgroup and limits made, its init waiting
+ * for the go-ahead before it starts the plugin. sbx_jail_run() is
+ * sbx_run_prepare(), sbx_run_start() and sbx_run_free() in a row. */
+struct sbx_run;
+
+/* Prepare a run of argv (as sbx_jail_run) under j, which must outlive
+ * it. Returns the run, or NULL with *err. */
+struct sbx_run *sbx_run_prepare(struct sbx_jail *j, char *const argv[],
+				struct sbx_error *err);
+
+/* Is the prepared view still what a run prepared now would get: every
+ * policy path and the program still lead to the objects bound (a file
+ * replaced, a symbolic link pointed elsewhere, a path gone: no)? 1 or 0. */
+int sbx_run_fresh(const struct sbx_run *run);
+
+/* Start the prepared run with envp and collect it: returns as
+ * sbx_jail_run. Once per run. */
+int sbx_run_start(struct sbx_run *run, char *const envp[],
+		  struct sbx_result *r, struct sbx_error *err);
+
+/* Free the run; a sandbox never started is killed and reaped. NULL is a
+ * no-op. */
+void sbx_run_free(struct sbx_run *run);
+
 /* The environment a plugin gets under policy p: every "NAME=value" of
  * extra, then each variable of base whose name the policy passes through
  * (exact names, or prefixes written "PREFIX*") and extra did not set. LD_*

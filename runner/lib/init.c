@@ -329,7 +329,7 @@ void sbx_init_main(const struct sbx_plan *pl)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	pfd.fd = pl->sync_rd;
 	pfd.events = POLLIN;
-	if (poll(&pfd, 1, 0) != 0)
+	if (poll(&pfd, 1, 0) < 0 || (pfd.revents & (POLLHUP | POLLERR)))
 		_exit(111);
 	if (sbx_mount_build(pl, &what) < 0)
 		die_setup(pl->status_wr, what);
@@ -358,6 +358,17 @@ void sbx_init_main(const struct sbx_plan *pl)
 		die_setup(SBX_FD_STATUS, "signalfd");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
 		die_setup(SBX_FD_STATUS, "socketpair");
+	/* Everything so far is the same for every run of this plugin under
+	 * this policy: a prepared run (sbx_run_prepare) waits here for the
+	 * go-ahead, its environment in pl->envp by then. */
+	for (;;) {
+		ssize_t n = read(SBX_FD_SYNC, &byte, 1);
+
+		if (n == 1)
+			break;
+		if (n == 0 || errno != EINTR)
+			_exit(111); /* the run was dropped */
+	}
 	args.pl = pl;
 	args.sock = pair[1];
 	args.other = pair[0];

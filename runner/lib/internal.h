@@ -69,6 +69,9 @@ struct sbx_bind {
 	dev_t dev;
 	ino_t ino;
 	const char *dst; /* absolute path inside the sandbox */
+	/* a policy path as the policy writes it: a prepared run is fresh
+	 * while it still leads to dev/ino (sbx_run_fresh) */
+	const char *orig;
 	int is_dir;
 	int writable;
 	int is_dev; /* a device node: keep it usable (no nodev) */
@@ -117,6 +120,10 @@ struct sbx_plan {
 	char *const *argv;
 	char *const *envp;
 	char exec_path[4096]; /* absolute, visible inside */
+	dev_t exec_dev; /* the program argv[0] led to, and jail->also */
+	ino_t exec_ino;
+	dev_t also_dev;
+	ino_t also_ino;
 	int exec_rel; /* execve argv[0] (relative, from workdir) instead */
 	char workdir[4096];
 	struct sbx_bind binds[SBX_MAX_BINDS];
@@ -130,6 +137,9 @@ struct sbx_plan {
 	struct rlimit rl_cpu, rl_as, rl_nproc, rl_nofile, rl_fsize;
 	int sync_rd, status_wr, out_wr, err_wr; /* before init renumbers */
 	double t0_ms; /* when the run began (CLOCK_MONOTONIC) */
+	/* envp points into this shared mapping, filled in by the parent
+	 * before the go-ahead: a prepared run gets its environment late */
+	char *envmap;
 	struct sbx_cgroup cg; /* the parent's: init never touches it */
 	struct sbx_learned *learned; /* learn mode: shared with init */
 	struct sbx_diag *diag; /* diagnose mode: shared with init */

@@ -320,9 +320,12 @@ static int plan_policy_paths(struct sbx_plan *pl, struct sbx_error *err)
 	for (size_t i = 0; i < p->npaths; i++) {
 		size_t k = order[i];
 
-		if (!add_bind(pl, real[k], &st[k], real[k],
-			      p->paths[k].writable, err))
+		struct sbx_bind *b = add_bind(pl, real[k], &st[k], real[k],
+					      p->paths[k].writable, err);
+
+		if (!b)
 			return -1;
+		b->orig = p->paths[k].path;
 	}
 	return 0;
 }
@@ -366,7 +369,8 @@ static int same_place(const char *program, const char *real)
  * administrator's (control/smtpplugins), so links are followed wherever
  * they are, but for those inside the policy's rw paths. */
 static int plan_one_program(struct sbx_plan *pl, const char *program,
-			    char *real, struct sbx_error *err)
+			    char *real, dev_t *dev, ino_t *ino,
+			    struct sbx_error *err)
 {
 	const struct sbx_policy *p = pl->jail->pol;
 	struct sbx_resolve_rules rules = { p->owner, 0, pl->roots, pl->nroots };
@@ -374,6 +378,8 @@ static int plan_one_program(struct sbx_plan *pl, const char *program,
 
 	if (sbx_path_resolve(program, &rules, real, &st, err) < 0)
 		return -1;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
 	if (!S_ISREG(st.st_mode))
 		return sbx_fail(err, EACCES, "%s: not a regular file", program);
 	if (sbx_plan_visible(pl, real))
@@ -387,9 +393,11 @@ static int plan_program(struct sbx_plan *pl, const char *program,
 {
 	char also[PATH_MAX];
 
-	if (plan_one_program(pl, program, pl->exec_path, err) < 0 ||
+	if (plan_one_program(pl, program, pl->exec_path, &pl->exec_dev,
+			     &pl->exec_ino, err) < 0 ||
 	    (pl->jail->also &&
-	     plan_one_program(pl, pl->jail->also, also, err) < 0))
+	     plan_one_program(pl, pl->jail->also, also, &pl->also_dev,
+			      &pl->also_ino, err) < 0))
 		return -1;
 	pl->exec_rel = program[0] != '/' && !pl->jail->pol->workdir &&
 		       same_place(program, pl->exec_path);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The parent's side of one run: the plan and limits, the run's cgroup and
  * pipes, the clone of init into new namespaces, the hand-over (identity
- * maps, cgroup, go-ahead), then collect.c until it ended. */
+ * maps, cgroup, go-ahead), which leaves a prepared run (sbx_run_prepare);
+ * then its start (the environment, the second go-ahead) and collect.c
+ * until it ended. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -17,6 +19,10 @@
 #include <unistd.h>
 
 #include "internal.h"
+
+/* Room for a run's environment: the broker's requests are smaller
+ * (SPP_WIRE_REQ_MAX); pages are only used as written. */
+#define ENVMAP_SIZE (1024 * 1024)
 
 static int prepare(struct sbx_plan *pl, struct sbx_error *err)
 {
@@ -135,14 +141,15 @@ static void run_end(struct run_state *rs)
 		munmap(rs->pl->learned, sizeof(*rs->pl->learned));
 	if (rs->pl->diag)
 		munmap(rs->pl->diag, sizeof(*rs->pl->diag));
+	if (rs->pl->envmap)
+		munmap(rs->pl->envmap, ENVMAP_SIZE);
 	free(rs->pl);
 	rs->pl = NULL;
 }
 
 /* The plan, the run's cgroup and the pipes, before clone. */
 static int run_prepare(struct run_state *rs, struct sbx_jail *j,
-		       char *const argv[], char *const envp[],
-		       struct sbx_result *r, struct sbx_error *err)
+		       char *const argv[], struct sbx_error *err)
 {
 	static unsigned int runs;
 	struct sbx_plan *pl;
@@ -158,7 +165,6 @@ static int run_prepare(struct run_state *rs, struct sbx_jail *j,
 		return sbx_fail(err, errno, "mmap: %s", strerror(errno));
 	pl->jail = j;
 	pl->argv = argv;
-	pl->envp = envp;
 	if (prepare(pl, err) < 0 || sbx_mount_plan(pl, argv[0], err) < 0)
 		return -1;
 	/* one group per run: a process may run many (the tests, a broker) */
@@ -167,7 +173,6 @@ static int run_prepare(struct run_state *rs, struct sbx_jail *j,
 	if (sbx_cgroup_setup(&pl->cg, j->cgroup, cgname, j->pol->memory,
 			     j->pol->procs + 1, err) < 0)
 		return -1;
-	r->cgroup = pl->cg.version;
 	if (pipe2(rs->out, O_CLOEXEC) < 0 || pipe2(rs->err, O_CLOEXEC) < 0 ||
 	    pipe2(rs->status, O_CLOEXEC) < 0 || pipe2(rs->sync, O_CLOEXEC) < 0)
 		return sbx_fail(err, errno, "pipe: %s", strerror(errno));
@@ -237,39 +242,163 @@ kill:
 	return -1;
 }
 
-int sbx_jail_run(struct sbx_jail *j, char *const argv[], char *const envp[],
-		 struct sbx_result *r, struct sbx_error *err)
+struct sbx_run {
+	struct run_state rs;
+	char *const *argv;
+	int started;
+};
+
+struct sbx_run *sbx_run_prepare(struct sbx_jail *j, char *const argv[],
+				struct sbx_error *err)
 {
-	struct run_state rs = { NULL,	    { -1, -1 }, { -1, -1 }, { -1, -1 },
-				{ -1, -1 }, -1,		0 };
-	int rc = -1;
+	struct sbx_run *run;
+
+	if (!argv || !argv[0]) {
+		sbx_fail(err, EINVAL, "run: no program");
+		return NULL;
+	}
+	/* compiled on first use: a precompiled filter may come first */
+	if (!j->bpf.insns && sbx_filter_compile(j, err) < 0)
+		return NULL;
+	run = calloc(1, sizeof(*run));
+	if (!run) {
+		sbx_fail(err, ENOMEM, "run: out of memory");
+		return NULL;
+	}
+	run->rs = (struct run_state){ NULL,	 { -1, -1 }, { -1, -1 },
+				      { -1, -1 }, { -1, -1 }, -1,
+				      0 };
+	run->argv = argv;
+	if (run_prepare(&run->rs, j, argv, err) < 0)
+		goto fail;
+	/* init's copy of envp points here; the strings come at the start */
+	run->rs.pl->envmap = shared(ENVMAP_SIZE);
+	if (!run->rs.pl->envmap) {
+		sbx_fail(err, errno, "mmap: %s", strerror(errno));
+		goto fail;
+	}
+	run->rs.pl->envp = (char *const *)(void *)run->rs.pl->envmap;
+	if (run_clone(&run->rs, err) < 0 || run_release(&run->rs, err) < 0)
+		goto fail;
+	return run;
+fail:
+	sbx_run_free(run);
+	return NULL;
+}
+
+/* Does path still lead to dev/ino? */
+static int same_object(const char *path, dev_t dev, ino_t ino)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && st.st_dev == dev && st.st_ino == ino;
+}
+
+int sbx_run_fresh(const struct sbx_run *run)
+{
+	const struct sbx_plan *pl = run->rs.pl;
+
+	if (!same_object(run->argv[0], pl->exec_dev, pl->exec_ino) ||
+	    (pl->jail->also &&
+	     !same_object(pl->jail->also, pl->also_dev, pl->also_ino)))
+		return 0;
+	for (size_t i = 0; i < pl->nbinds; i++)
+		if (pl->binds[i].orig &&
+		    !same_object(pl->binds[i].orig, pl->binds[i].dev,
+				 pl->binds[i].ino))
+			return 0;
+	return 1;
+}
+
+/* envp into the shared mapping: the pointer array first, then the
+ * strings, at the addresses init sees too. */
+static int fill_env(char *map, char *const envp[], struct sbx_error *err)
+{
+	size_t n = 0, at;
+	char **v = (char **)(void *)map;
+
+	while (envp && envp[n])
+		n++;
+	if (n >= ENVMAP_SIZE / sizeof(char *))
+		return sbx_fail(err, E2BIG, "run: environment too big");
+	at = (n + 1) * sizeof(char *);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(envp[i]) + 1;
+
+		if (len > ENVMAP_SIZE - at)
+			return sbx_fail(err, E2BIG,
+					"run: environment too big");
+		memcpy(map + at, envp[i], len);
+		v[i] = map + at;
+		at += len;
+	}
+	v[n] = NULL;
+	return 0;
+}
+
+int sbx_run_start(struct sbx_run *run, char *const envp[],
+		  struct sbx_result *r, struct sbx_error *err)
+{
+	struct run_state *rs = &run->rs;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->syscall_nr = -1;
-	if (!argv || !argv[0])
-		return sbx_fail(err, EINVAL, "run: no program");
-	/* compiled on first use: a precompiled filter may come first */
-	if (!j->bpf.insns && sbx_filter_compile(j, err) < 0)
+	if (run->started || !rs->pl)
+		return sbx_fail(err, EINVAL, "run: started already");
+	run->started = 1;
+	r->cgroup = rs->pl->cg.version;
+	r->pid = rs->pid;
+	if (fill_env(rs->pl->envmap, envp, err) < 0)
 		return -1;
-	if (run_prepare(&rs, j, argv, envp, r, err) < 0 ||
-	    run_clone(&rs, err) < 0)
-		goto out;
-	r->pid = rs.pid;
-	if (run_release(&rs, err) < 0)
-		goto out;
-	rc = sbx_collect(rs.pl, rs.pid, rs.pidfd, rs.out[0], rs.err[0],
-			 rs.status[0], r, err);
+	/* the run's clock starts now, not when it was prepared */
+	rs->pl->t0_ms = sbx_now_ms();
+	if (write(rs->sync[1], "x", 1) != 1)
+		return sbx_fail(err, errno, "sync: %s", strerror(errno));
+	rc = sbx_collect(rs->pl, rs->pid, rs->pidfd, rs->out[0], rs->err[0],
+			 rs->status[0], r, err);
+	rs->pid = 0; /* reaped */
 	/* the kernel's OOM killer in the run's group sends a plain SIGKILL */
-	if (rc == 0 && r->kill == SBX_KILL_SIGNAL && sbx_cgroup_oom(&rs.pl->cg))
+	if (rc == 0 && r->kill == SBX_KILL_SIGNAL && sbx_cgroup_oom(&rs->pl->cg))
 		r->kill = SBX_KILL_MEMORY;
-	if (rc == 0 && rs.pl->learned) {
+	if (rc == 0 && rs->pl->learned) {
 		r->learned = malloc(sizeof(*r->learned));
 		if (r->learned)
-			memcpy(r->learned, rs.pl->learned, sizeof(*r->learned));
+			memcpy(r->learned, rs->pl->learned,
+			       sizeof(*r->learned));
 	}
-	if (rc == 0 && rs.pl->diag)
-		r->diag = diag_result(rs.pl->diag);
-out:
-	run_end(&rs);
+	if (rc == 0 && rs->pl->diag)
+		r->diag = diag_result(rs->pl->diag);
+	return rc;
+}
+
+void sbx_run_free(struct sbx_run *run)
+{
+	if (!run)
+		return;
+	/* a sandbox prepared and never started (or not collected) */
+	if (run->rs.pid > 0) {
+		syscall(SYS_pidfd_send_signal, run->rs.pidfd, SIGKILL, NULL,
+			0);
+		while (waitpid(run->rs.pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	run_end(&run->rs);
+	free(run);
+}
+
+int sbx_jail_run(struct sbx_jail *j, char *const argv[], char *const envp[],
+		 struct sbx_result *r, struct sbx_error *err)
+{
+	struct sbx_run *run;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->syscall_nr = -1;
+	run = sbx_run_prepare(j, argv, err);
+	if (!run)
+		return -1;
+	rc = sbx_run_start(run, envp, r, err);
+	sbx_run_free(run);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -346,78 +347,189 @@ static int relay(const struct sbx_cli *cli, const struct sbx_policy *p,
 	return 0;
 }
 
+/* What a run ends with once the plugin ran: its stderr, warnings, learn
+ * and diagnose output, then its verdict or the failure line. Returns the
+ * exit status. */
+static int finish(const struct sbx_cli *cli, const struct sbx_policy *pol,
+		  const struct sbx_result *r, char **env)
+{
+	relay_stderr(r->err, r->err_len);
+	complaints(r);
+	if (cli->learn)
+		learn_into(cli, r, env);
+	if (cli->diagnose)
+		diagnose(r, env, decided(r));
+	if (shell_could_not_run(cli, r) || sbx_result_failed(r, pol)) {
+		failed(pol, r, cli->event);
+		return SBX_EXIT_TEMP;
+	}
+	return relay(cli, pol, r);
+}
+
+/* The policy and the jail of a command line, as far as they go before the
+ * plugin's environment is known. */
+struct setup {
+	struct sbx_cli cli;
+	int have_cli;
+	struct sbx_policy pol;
+	int have_pol;
+	struct sbx_jail *jail;
+	char *shell_argv[4];
+	char **plugin_argv;
+};
+
+static void setup_clear(struct setup *s)
+{
+	sbx_jail_free(s->jail);
+	s->jail = NULL;
+	if (s->have_pol)
+		sbx_policy_clear(&s->pol);
+	if (s->have_cli)
+		sbx_cli_clear(&s->cli);
+	s->have_pol = s->have_cli = 0;
+}
+
+/* Returns 0, 1 for --help, or -1 with *err (a usage error when
+ * !s->have_cli, a policy error otherwise). */
+static int setup(struct setup *s, int argc, char **argv, char *esc,
+		 size_t esclen, struct sbx_error *err)
+{
+	memset(s, 0, sizeof(*s));
+	if (sbx_cli_parse(&s->cli, argc, argv, err) < 0)
+		return -1;
+	s->have_cli = 1;
+	if (s->cli.help)
+		return 1;
+	prog = sbx_escape(esc, esclen, s->cli.argv[0], strlen(s->cli.argv[0]));
+	/* a ':' line of control/smtpplugins, run as qmail-spp 0.42 did */
+	s->shell_argv[0] = "/bin/sh";
+	s->shell_argv[1] = "-c";
+	s->shell_argv[2] = s->cli.argv[0];
+	s->plugin_argv = s->cli.shell ? s->shell_argv : s->cli.argv;
+	if (s->cli.policy ? pol_parse_file(s->cli.policy, &s->pol, err) :
+			    sbx_policy_default(&s->pol, err))
+		return -1;
+	s->have_pol = 1;
+	/* As qmail-spp did: the plugin sees qmail-smtpd's environment,
+	 * unless the policy names what it may see. */
+	if (s->cli.inherit_env && !s->pol.env_set) {
+		sbx_strv_clear(&s->pol.env_pass);
+		if (sbx_strv_add(&s->pol.env_pass, "*", err) < 0)
+			return -1;
+	}
+	/* learn mode trusts the plugin: its decisions go through as made,
+	 * and a slow one gets the time to take its whole path */
+	if (s->cli.learn) {
+		s->pol.verdicts = SPP_CMD_ALL;
+		if (s->pol.timeout_ms < POL_LEARN_TIMEOUT_MS)
+			s->pol.timeout_ms = POL_LEARN_TIMEOUT_MS;
+	}
+	return 0;
+}
+
 int spp_run_main(int argc, char **argv, long smtpd)
 {
 	struct sbx_error err = { 0, "" };
 	struct sbx_result r = { 0 };
-	struct sbx_policy pol;
-	struct sbx_jail *jail = NULL;
-	struct sbx_cli cli;
-	char *shell_argv[4] = { "/bin/sh", "-c", NULL, NULL };
-	char **env = NULL, **plugin_argv;
+	struct setup s;
+	char **env = NULL;
 	char esc[200];
-	int status = SBX_EXIT_TEMP;
+	int status = SBX_EXIT_TEMP, rc;
 
 	smtpd_pid = smtpd;
-	if (sbx_cli_parse(&cli, argc, argv, &err) < 0) {
-		usage(stderr);
-		return fatal_config(&err);
-	}
-	if (cli.help) {
+	rc = setup(&s, argc, argv, esc, sizeof(esc), &err);
+	if (rc == 1) {
 		usage(stdout);
 		fflush(stdout);
+		setup_clear(&s);
 		return 0;
 	}
-	prog = sbx_escape(esc, sizeof(esc), cli.argv[0], strlen(cli.argv[0]));
-	/* a ':' line of control/smtpplugins, run as qmail-spp 0.42 did */
-	shell_argv[2] = cli.argv[0];
-	plugin_argv = cli.shell ? shell_argv : cli.argv;
-	if (cli.policy ? pol_parse_file(cli.policy, &pol, &err) :
-			 sbx_policy_default(&pol, &err)) {
-		sbx_cli_clear(&cli);
+	if (rc < 0) {
+		if (!s.have_cli)
+			usage(stderr);
+		setup_clear(&s);
 		return fatal_config(&err);
 	}
-	/* As qmail-spp did: the plugin sees qmail-smtpd's environment,
-	 * unless the policy names what it may see. */
-	if (cli.inherit_env && !pol.env_set) {
-		sbx_strv_clear(&pol.env_pass);
-		if (sbx_strv_add(&pol.env_pass, "*", &err) < 0) {
-			status = fatal_config(&err);
-			goto out;
-		}
-	}
-	/* learn mode trusts the plugin: its decisions go through as made,
-	 * and a slow one gets the time to take its whole path */
-	if (cli.learn) {
-		pol.verdicts = SPP_CMD_ALL;
-		if (pol.timeout_ms < POL_LEARN_TIMEOUT_MS)
-			pol.timeout_ms = POL_LEARN_TIMEOUT_MS;
-	}
-	env = sbx_env_build(&pol, cli.env.v, environ, &err);
+	env = sbx_env_build(&s.pol, s.cli.env.v, environ, &err);
 	if (env)
-		jail = make_jail(&cli, &pol, &err);
-	if (!jail || sbx_jail_run(jail, plugin_argv, env, &r, &err) < 0) {
+		s.jail = make_jail(&s.cli, &s.pol, &err);
+	if (!s.jail || sbx_jail_run(s.jail, s.plugin_argv, env, &r, &err) < 0) {
 		fprintf(stderr, "spp-run: warning: %s: cannot start: %s\n",
 			prog, err.msg);
-		failed(&pol, &r, cli.event);
-		goto out;
+		failed(&s.pol, &r, s.cli.event);
+	} else {
+		status = finish(&s.cli, &s.pol, &r, env);
 	}
-	relay_stderr(r.err, r.err_len);
-	complaints(&r);
-	if (cli.learn)
-		learn_into(&cli, &r, env);
-	if (cli.diagnose)
-		diagnose(&r, env, decided(&r));
-	if (shell_could_not_run(&cli, &r) || sbx_result_failed(&r, &pol))
-		failed(&pol, &r, cli.event);
-	else
-		status = relay(&cli, &pol, &r);
-out:
 	fflush(stdout);
 	sbx_result_clear(&r);
-	sbx_jail_free(jail);
 	sbx_env_free(env);
-	sbx_policy_clear(&pol);
-	sbx_cli_clear(&cli);
+	setup_clear(&s);
+	return status;
+}
+
+/* The policy file as it was read: a parked run is used only while the
+ * file is still that one. */
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+int spp_run_parked(int argc, char **argv, int (*await)(void *ctx, long *smtpd),
+		   void *ctx)
+{
+	struct sbx_error err = { 0, "" };
+	struct sbx_result r = { 0 };
+	struct sbx_run *run = NULL;
+	struct stat before, now;
+	struct sbx_cli cli;
+	struct setup s;
+	char **env = NULL;
+	char esc[200];
+	long smtpd = 0;
+	int status, have_stat = 0;
+
+	memset(&s, 0, sizeof(s));
+	/* stat first: a policy changed while it is read is seen later */
+	if (sbx_cli_parse(&cli, argc, argv, &err) == 0) {
+		have_stat = !cli.policy || stat(cli.policy, &before) == 0;
+		sbx_cli_clear(&cli);
+	}
+	if (have_stat && setup(&s, argc, argv, esc, sizeof(esc), &err) == 0 &&
+	    (s.jail = make_jail(&s.cli, &s.pol, &err)))
+		run = sbx_run_prepare(s.jail, s.plugin_argv, &err);
+	if (await(ctx, &smtpd) < 0) {
+		sbx_run_free(run);
+		setup_clear(&s);
+		return -1;
+	}
+	smtpd_pid = smtpd;
+	/* anything not prepared, or prepared from what changed since: the
+	 * run is made from the start, as spp-run makes it */
+	if (!run || !sbx_run_fresh(run) ||
+	    (s.cli.policy &&
+	     (stat(s.cli.policy, &now) < 0 || !same_file(&before, &now)))) {
+		sbx_run_free(run);
+		setup_clear(&s);
+		return spp_run_main(argc, argv, smtpd);
+	}
+	status = SBX_EXIT_TEMP;
+	env = sbx_env_build(&s.pol, s.cli.env.v, environ, &err);
+	if (!env || sbx_run_start(run, env, &r, &err) < 0) {
+		fprintf(stderr, "spp-run: warning: %s: cannot start: %s\n",
+			prog, err.msg);
+		failed(&s.pol, &r, s.cli.event);
+	} else {
+		status = finish(&s.cli, &s.pol, &r, env);
+	}
+	fflush(stdout);
+	sbx_run_free(run);
+	sbx_result_clear(&r);
+	sbx_env_free(env);
+	setup_clear(&s);
 	return status;
 }

@@ -13,4 +13,14 @@
  * or policy error) or 111; stdout is flushed. */
 int spp_run_main(int argc, char **argv, long smtpd);
 
+/* spp_run_main() in two halves, for spp-sandboxd's parked workers: the
+ * policy read and the sandbox prepared (sbx_run_prepare), then await()
+ * blocks until the run's request came (it sets environ, stdout and
+ * stderr, and *smtpd), then the run. When anything could not be prepared,
+ * or the policy file, a policy path or the plugin changed while it
+ * waited, the run is spp_run_main()'s from the start. Returns as
+ * spp_run_main(), or -1 when await() did (no request: nothing printed). */
+int spp_run_parked(int argc, char **argv, int (*await)(void *ctx, long *smtpd),
+		   void *ctx);
+
 #endif

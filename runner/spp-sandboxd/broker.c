@@ -40,7 +40,9 @@ enum src_kind {
 	SRC_METRICS,
 	SRC_SOCK,
 	SRC_PID,
-	SRC_TIMER
+	SRC_TIMER,
+	SRC_PARKED, /* a parked worker's pidfd */
+	SRC_IDLE, /* the templates' housekeeping timer */
 };
 
 /* The metrics file is rewritten at most this often, and only when
@@ -48,10 +50,29 @@ enum src_kind {
 #define METRICS_EVERY_MS 1000
 
 struct conn;
+struct tmpl;
 
 struct src {
 	enum src_kind kind;
 	struct conn *c;
+	struct tmpl *t;
+};
+
+/* Per plugin line (qmail home, event, policy, flags, program and
+ * arguments), a worker parked with its run's sandbox prepared: a request
+ * for it pays for the hand-over and the run only, and the next one is
+ * parked at once. A template not asked for in TEMPLATE_IDLE_S is
+ * dropped; the least recently used goes when TEMPLATES_MAX are held. */
+#define TEMPLATES_MAX 64
+#define TEMPLATE_IDLE_S 60
+
+struct tmpl {
+	char *key; /* NULL: a free slot */
+	size_t keylen;
+	pid_t pid; /* 0: none parked */
+	int pidfd, sock;
+	time_t used;
+	struct src s_pid;
 };
 
 enum conn_state { READING, RUNNING, WRITING };
@@ -82,9 +103,12 @@ static struct {
 	struct conn *dead; /* events of this batch may still name them */
 } B;
 
-static struct src src_listen = { SRC_LISTEN, NULL };
-static struct src src_signal = { SRC_SIGNAL, NULL };
-static struct src src_metrics = { SRC_METRICS, NULL };
+static struct src src_listen = { SRC_LISTEN, NULL, NULL };
+static struct src src_signal = { SRC_SIGNAL, NULL, NULL };
+static struct src src_metrics = { SRC_METRICS, NULL, NULL };
+static struct src src_idle = { SRC_IDLE, NULL, NULL };
+static struct tmpl T[TEMPLATES_MAX];
+static int idle_fd = -1;
 
 static void logline(const char *level, const struct conn *c, const char *fmt,
 		    ...) __attribute__((format(printf, 3, 4)));
@@ -333,9 +357,9 @@ static void on_accept(void)
 		c->pidfd = c->timerfd = c->outfd = c->logfd = -1;
 		c->uid = cr.uid;
 		c->peer = cr.pid;
-		c->s_sock = (struct src){ SRC_SOCK, c };
-		c->s_pid = (struct src){ SRC_PID, c };
-		c->s_timer = (struct src){ SRC_TIMER, c };
+		c->s_sock = (struct src){ SRC_SOCK, c, NULL };
+		c->s_pid = (struct src){ SRC_PID, c, NULL };
+		c->s_timer = (struct src){ SRC_TIMER, c, NULL };
 		clock_gettime(CLOCK_MONOTONIC, &c->t0);
 		c->timerfd = timerfd_create(CLOCK_MONOTONIC,
 					    TFD_NONBLOCK | TFD_CLOEXEC);
@@ -355,11 +379,163 @@ static int memfd(const char *name)
 	return (int)syscall(SYS_memfd_create, name, 1U /* MFD_CLOEXEC */);
 }
 
+/* The template's key: the request but for its environment and the
+ * pid of qmail-smtpd, NUL-separated. NULL when out of memory. */
+static char *template_key(const struct spp_wire_req *r, const char *policy,
+			  size_t *len)
+{
+	struct sbx_buf b = { 0 };
+	int bad = sbx_buf_add(&b, r->home, strlen(r->home) + 1) < 0 ||
+		  sbx_buf_add(&b, r->event, strlen(r->event) + 1) < 0 ||
+		  sbx_buf_add(&b, policy ? policy : "", strlen(policy ? policy : "") + 1) < 0 ||
+		  sbx_buf_add(&b, r->shell ? "s" : "-", 2) < 0 ||
+		  sbx_buf_add(&b, r->inherit ? "i" : "-", 2) < 0;
+
+	for (size_t i = 0; !bad && i < r->args.n; i++)
+		bad = sbx_buf_add(&b, r->args.v[i], strlen(r->args.v[i]) + 1) < 0;
+	if (bad) {
+		sbx_buf_free(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return b.s;
+}
+
+/* Kill and reap the template's parked worker, if any. */
+static void template_unpark(struct tmpl *t)
+{
+	if (t->pid <= 0)
+		return;
+	syscall(SYS_pidfd_send_signal, t->pidfd, SIGKILL, NULL, 0);
+	while (waitpid(t->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	t->pid = 0;
+	unwatch(&t->pidfd);
+	close_fd(&t->sock);
+}
+
+static void template_drop(struct tmpl *t)
+{
+	template_unpark(t);
+	free(t->key);
+	t->key = NULL;
+}
+
+/* The template of key, taking a free or the least recently used slot
+ * when it has none; NULL when out of memory (key is freed). */
+static struct tmpl *template_get(char *key, size_t len)
+{
+	struct tmpl *t = NULL;
+
+	for (size_t i = 0; i < TEMPLATES_MAX; i++) {
+		if (T[i].key && T[i].keylen == len &&
+		    memcmp(T[i].key, key, len) == 0) {
+			free(key);
+			return &T[i];
+		}
+		if (!t || (t->key && (!T[i].key || T[i].used < t->used)))
+			t = &T[i];
+	}
+	if (t->key)
+		template_drop(t);
+	t->key = key;
+	t->keylen = len;
+	t->pid = 0;
+	t->pidfd = t->sock = -1;
+	t->s_pid = (struct src){ SRC_PARKED, NULL, t };
+	return t;
+}
+
+/* Park the template's next worker (none parked: a failure only means
+ * the next run is made from the start). */
+static void template_park(struct tmpl *t, const struct spp_wire_req *r,
+			  const char *policy)
+{
+	struct sbx_error err = { 0, "" };
+	pid_t pid;
+
+	if (t->pid > 0 || B.stopping)
+		return;
+	pid = worker_park(B.conf, r, policy, &t->pidfd, &t->sock, &err);
+	if (pid < 0) {
+		logline("warning", NULL, "cannot park a worker: %s", err.msg);
+		return;
+	}
+	t->pid = pid;
+	if (ep_add(t->pidfd, EPOLLIN, &t->s_pid) < 0) {
+		logline("warning", NULL, "epoll: %s", strerror(errno));
+		template_unpark(t);
+	}
+}
+
+/* A parked worker ended before its request: forgotten (the next request
+ * makes its run from the start, and parks another). */
+static void on_exit_parked(struct tmpl *t)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PIDFD, (id_t)t->pidfd, &si, WEXITED | WNOHANG) < 0 ||
+	    si.si_pid == 0)
+		return;
+	logline("warning", NULL, "a parked worker ended (%s %d)",
+		si.si_code == CLD_EXITED ? "exit" : "signal", si.si_status);
+	t->pid = 0;
+	unwatch(&t->pidfd);
+	close_fd(&t->sock);
+}
+
+/* Templates not asked for in TEMPLATE_IDLE_S go, with their workers. */
+static void on_idle_timer(void)
+{
+	time_t now = time(NULL);
+	uint64_t n;
+
+	if (read(idle_fd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+		return;
+	for (size_t i = 0; i < TEMPLATES_MAX; i++)
+		if (T[i].key && now - T[i].used > TEMPLATE_IDLE_S)
+			template_drop(&T[i]);
+}
+
+static void templates_drop_all(void)
+{
+	for (size_t i = 0; i < TEMPLATES_MAX; i++)
+		if (T[i].key)
+			template_drop(&T[i]);
+}
+
+/* Hand the run to the template's parked worker: 0, or -1 (none, or it
+ * could not take it: then it is dropped). */
+static int run_parked(struct conn *c, struct tmpl *t)
+{
+	struct sbx_error err = { 0, "" };
+
+	if (t->pid <= 0)
+		return -1;
+	if (worker_hand_over(t->sock, &c->in, c->outfd, c->logfd, &err) < 0) {
+		logline("warning", c, "%s: parked worker: %s", c->what,
+			err.msg);
+		template_unpark(t);
+		return -1;
+	}
+	/* the worker is the run's now */
+	epoll_ctl(B.ep, EPOLL_CTL_DEL, t->pidfd, NULL);
+	c->pid = t->pid;
+	c->pidfd = t->pidfd;
+	t->pid = 0;
+	t->pidfd = -1;
+	close_fd(&t->sock);
+	return 0;
+}
+
 /* The request is complete: check it, start its worker. */
 static void start_run(struct conn *c, struct spp_wire_req *r)
 {
 	struct sbx_error err = { 0, "" };
-	char *policy = NULL, esc[120], ev[24];
+	char *policy = NULL, *key, esc[120], ev[24];
+	struct tmpl *t;
+	size_t keylen;
 
 	/* both the client's: a newline would forge a log line */
 	sbx_escape(ev, sizeof(ev), r->event, strlen(r->event));
@@ -386,8 +562,15 @@ static void start_run(struct conn *c, struct spp_wire_req *r)
 		refuse(c, BROKER_EV_REFUSED_RESOURCES, "no resources");
 		return;
 	}
-	c->pid = worker_start(B.conf, r, policy, c->outfd, c->logfd, &c->pidfd,
-			      &err);
+	key = template_key(r, policy, &keylen);
+	t = key ? template_get(key, keylen) : NULL;
+	if (t)
+		t->used = time(NULL);
+	if (!t || run_parked(c, t) < 0)
+		c->pid = worker_start(B.conf, r, policy, c->outfd, c->logfd,
+				      &c->pidfd, &err);
+	if (t && c->pid > 0)
+		template_park(t, r, policy);
 	free(policy);
 	if (c->pid < 0) {
 		c->pid = 0;
@@ -639,6 +822,7 @@ static void on_signal(void)
 		epoll_ctl(B.ep, EPOLL_CTL_DEL, B.lfd, NULL);
 		close_fd(&B.lfd);
 		unlink(B.conf->socket);
+		templates_drop_all();
 	}
 }
 
@@ -710,6 +894,18 @@ int broker_serve(const struct broker_conf *conf, int lfd, struct sbx_error *err)
 			return sbx_fail(err, errno, "metrics timer: %s",
 					strerror(errno));
 	}
+	/* the templates' housekeeping, every TEMPLATE_IDLE_S / 4 */
+	{
+		struct itimerspec every = { { TEMPLATE_IDLE_S / 4, 0 },
+					    { TEMPLATE_IDLE_S / 4, 0 } };
+
+		idle_fd = timerfd_create(CLOCK_MONOTONIC,
+					 TFD_NONBLOCK | TFD_CLOEXEC);
+		if (idle_fd < 0 || timerfd_settime(idle_fd, 0, &every, NULL) < 0 ||
+		    ep_add(idle_fd, EPOLLIN, &src_idle) < 0)
+			return sbx_fail(err, errno, "idle timer: %s",
+					strerror(errno));
+	}
 	while (!B.stopping || B.nconn) {
 		int n = epoll_wait(B.ep, evs, 64, -1);
 
@@ -743,6 +939,12 @@ int broker_serve(const struct broker_conf *conf, int lfd, struct sbx_error *err)
 			case SRC_TIMER:
 				on_timer(s->c);
 				break;
+			case SRC_PARKED:
+				on_exit_parked(s->t);
+				break;
+			case SRC_IDLE:
+				on_idle_timer();
+				break;
 			}
 		}
 		while (B.dead) {
@@ -756,6 +958,8 @@ int broker_serve(const struct broker_conf *conf, int lfd, struct sbx_error *err)
 	/* the last counts, whatever the timer says */
 	if (conf->metrics && metrics_dirty(conf->metrics))
 		metrics_write_now();
+	templates_drop_all();
+	close_fd(&idle_fd);
 	close_fd(&B.mfd);
 	close(B.ep);
 	close(B.sfd);

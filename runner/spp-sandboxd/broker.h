@@ -54,6 +54,22 @@ pid_t worker_start(const struct broker_conf *conf, const struct spp_wire_req *r,
 		   const char *policy, int outfd, int logfd, int *pidfd,
 		   struct sbx_error *err);
 
+/* Fork a parked worker for r's plugin line (its event, policy, flags):
+ * spp_run_parked() prepares the run's sandbox and waits for a request on
+ * *sock (the broker's end of a socketpair). Returns its pid with a pidfd
+ * in *pidfd, or -1 with *err. */
+pid_t worker_park(const struct broker_conf *conf, const struct spp_wire_req *r,
+		  const char *policy, int *pidfd, int *sock,
+		  struct sbx_error *err);
+
+/* Give a parked worker its request (req: the client's bytes, parsed to
+ * the same plugin line, event, policy and flags the worker was parked
+ * for) and the run's stdout and stderr. It then runs as a worker of
+ * worker_start() does. Returns 0, or -1 with *err (the worker is gone or
+ * not taking requests). */
+int worker_hand_over(int sock, const struct sbx_buf *req, int outfd, int logfd,
+		     struct sbx_error *err);
+
 /* What the broker counts of its own (spp_broker_* metrics). */
 enum broker_event {
 	BROKER_EV_RUN, /* a worker started */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -240,17 +241,17 @@ static char **run_argv(const struct spp_wire_req *r, const char *policy,
 	return argv;
 }
 
-/* The worker: in the broker's image, so no exec; single-threaded, so
- * malloc and stdio are safe after the fork. */
-static void worker(const struct broker_conf *conf, const struct spp_wire_req *r,
-		   const char *policy, pid_t broker, int outfd, int logfd,
-		   int nullfd)
+/* A worker's first steps, in the broker's image (so no exec;
+ * single-threaded, so malloc and stdio are safe after the fork): default
+ * signals, gone with the broker, stdin, stdout and stderr as given, no
+ * other descriptor but keep, in the qmail home. 0, or -1 after a line to
+ * stderr. */
+static int worker_enter(const char *home, pid_t broker, int outfd, int logfd,
+			int nullfd, int keep)
 {
 	static const char msg[] = "spp-sandboxd: warning: worker setup "
 				  "failed\n";
 	sigset_t all;
-	char **argv, **env;
-	int argc = 0, status;
 
 	sigfillset(&all);
 	signal(SIGTERM, SIG_DFL);
@@ -260,13 +261,28 @@ static void worker(const struct broker_conf *conf, const struct spp_wire_req *r,
 	/* the broker gone (killed), nobody reads the verdict: the worker
 	 * goes, and the sandbox with it (its init has the same signal) */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != broker)
-		_exit(WORKER_SETUP_FAILED);
+		return -1;
 	if (dup2(nullfd, 0) < 0 || dup2(outfd, 1) < 0 || dup2(logfd, 2) < 0)
-		_exit(WORKER_SETUP_FAILED);
-	if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0 || chdir(r->home) < 0) {
+		return -1;
+	if (keep >= 0 && (dup2(keep, 3) < 0 || (keep = 3) < 0))
+		return -1;
+	if (syscall(SYS_close_range, keep >= 0 ? 4U : 3U, ~0U, 0U) < 0 ||
+	    chdir(home) < 0) {
 		(void)!write(2, msg, sizeof(msg) - 1);
-		_exit(WORKER_SETUP_FAILED);
+		return -1;
 	}
+	return 0;
+}
+
+static void worker(const struct broker_conf *conf, const struct spp_wire_req *r,
+		   const char *policy, pid_t broker, int outfd, int logfd,
+		   int nullfd)
+{
+	char **argv, **env;
+	int argc = 0, status;
+
+	if (worker_enter(r->home, broker, outfd, logfd, nullfd, -1) < 0)
+		_exit(WORKER_SETUP_FAILED);
 	argv = run_argv(r, policy, &argc);
 	env = run_env(conf, r);
 	if (!argv || !env)
@@ -278,22 +294,22 @@ static void worker(const struct broker_conf *conf, const struct spp_wire_req *r,
 	_exit(status);
 }
 
-pid_t worker_start(const struct broker_conf *conf, const struct spp_wire_req *r,
-		   const char *policy, int outfd, int logfd, int *pidfd,
-		   struct sbx_error *err)
+/* fork() with the descriptors the worker needs and a pidfd of it. */
+static pid_t worker_fork(int *pidfd, int *nullfd, struct sbx_error *err)
 {
-	pid_t self = getpid(), pid;
-	int nullfd = open("/dev/null", O_RDWR | O_CLOEXEC), e;
+	pid_t pid;
+	int e;
 
-	if (nullfd < 0)
+	*nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (*nullfd < 0)
 		return sbx_fail(err, errno, "/dev/null: %s", strerror(errno));
 	/* nothing buffered may be written twice */
 	fflush(stderr);
 	pid = fork();
 	if (pid == 0)
-		worker(conf, r, policy, self, outfd, logfd, nullfd);
+		return 0;
 	e = errno;
-	close(nullfd);
+	close(*nullfd);
 	if (pid < 0)
 		return sbx_fail(err, e, "fork: %s", strerror(e));
 	*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -305,4 +321,173 @@ pid_t worker_start(const struct broker_conf *conf, const struct spp_wire_req *r,
 		return sbx_fail(err, e, "pidfd_open: %s", strerror(e));
 	}
 	return pid;
+}
+
+pid_t worker_start(const struct broker_conf *conf, const struct spp_wire_req *r,
+		   const char *policy, int outfd, int logfd, int *pidfd,
+		   struct sbx_error *err)
+{
+	pid_t self = getpid(), pid;
+	int nullfd;
+
+	pid = worker_fork(pidfd, &nullfd, err);
+	if (pid == 0)
+		worker(conf, r, policy, self, outfd, logfd, nullfd);
+	return pid;
+}
+
+/* A parked worker's wait for its request: sent by worker_hand_over. */
+struct park {
+	const struct broker_conf *conf;
+	int sock; /* 3; the preparation's log is on 2 until the request */
+	struct spp_wire_req req;
+};
+
+/* Receive the request's descriptors: the request, stdout, stderr. */
+static int recv_fds(int sock, int fds[3])
+{
+	char byte, cbuf[CMSG_SPACE(3 * sizeof(int))];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	c = n == 1 ? CMSG_FIRSTHDR(&mh) : NULL;
+	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+	    c->cmsg_len != CMSG_LEN(3 * sizeof(int)))
+		return -1;
+	memcpy(fds, CMSG_DATA(c), 3 * sizeof(int));
+	return 0;
+}
+
+/* Copy what the memfd from holds to to: the preparation's warnings go
+ * with the run they belong to. */
+static void copy_log(int from, int to)
+{
+	char chunk[4096];
+	ssize_t n;
+	off_t off = 0;
+
+	while ((n = pread(from, chunk, sizeof(chunk), off)) > 0) {
+		(void)!write(to, chunk, (size_t)n);
+		off += n;
+	}
+}
+
+static int await_request(void *ctx, long *smtpd)
+{
+	struct park *pk = ctx;
+	struct sbx_error err = { 0, "" };
+	int fds[3] = { -1, -1, -1 }, rc = -1;
+	char *buf = NULL;
+	struct stat st;
+	char **env;
+
+	fflush(stderr);
+	if (recv_fds(pk->sock, fds) < 0)
+		return -1; /* dropped by the broker */
+	if (fstat(fds[0], &st) < 0 || st.st_size <= 0 ||
+	    st.st_size > SPP_WIRE_REQ_MAX || !(buf = malloc((size_t)st.st_size)) ||
+	    pread(fds[0], buf, (size_t)st.st_size, 0) != st.st_size ||
+	    spp_wire_req_parse(buf, (size_t)st.st_size, &pk->req, &err) != 1 ||
+	    !(env = run_env(pk->conf, &pk->req)))
+		goto out;
+	copy_log(2, fds[2]);
+	if (dup2(fds[1], 1) < 0 || dup2(fds[2], 2) < 0)
+		goto out;
+	environ = env;
+	*smtpd = pk->req.smtpd;
+	rc = 0;
+out:
+	free(buf);
+	for (int i = 0; i < 3; i++)
+		close(fds[i]);
+	close(pk->sock);
+	return rc;
+}
+
+pid_t worker_park(const struct broker_conf *conf, const struct spp_wire_req *r,
+		  const char *policy, int *pidfd, int *sock,
+		  struct sbx_error *err)
+{
+	struct park pk = { conf, 3, { 0 } };
+	pid_t self = getpid(), pid;
+	int pair[2], prep, nullfd, argc = 0, status;
+	char **argv, **env;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+		return sbx_fail(err, errno, "socketpair: %s", strerror(errno));
+	prep = (int)syscall(SYS_memfd_create, "spp-prep", 1U /* CLOEXEC */);
+	if (prep < 0) {
+		sbx_fail(err, errno, "memfd: %s", strerror(errno));
+		close(pair[0]);
+		close(pair[1]);
+		return -1;
+	}
+	pid = worker_fork(pidfd, &nullfd, err);
+	if (pid == 0) {
+		/* stderr is the preparation's log until the request comes */
+		if (worker_enter(r->home, self, nullfd, prep, nullfd,
+				 pair[1]) < 0)
+			_exit(WORKER_SETUP_FAILED);
+		argv = run_argv(r, policy, &argc);
+		env = run_env(conf, r);
+		if (!argv || !env)
+			_exit(WORKER_SETUP_FAILED);
+		environ = env;
+		status = spp_run_parked(argc, argv, await_request, &pk);
+		fflush(stdout);
+		fflush(stderr);
+		_exit(status < 0 ? WORKER_SETUP_FAILED : status);
+	}
+	close(pair[1]);
+	close(prep);
+	if (pid < 0) {
+		close(pair[0]);
+		return -1;
+	}
+	*sock = pair[0];
+	return pid;
+}
+
+int worker_hand_over(int sock, const struct sbx_buf *req, int outfd, int logfd,
+		     struct sbx_error *err)
+{
+	char cbuf[CMSG_SPACE(3 * sizeof(int))];
+	struct iovec iov = { "r", 1 };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c;
+	int fds[3] = { -1, outfd, logfd }, rc = -1;
+
+	fds[0] = (int)syscall(SYS_memfd_create, "spp-req", 1U /* CLOEXEC */);
+	if (fds[0] < 0)
+		return sbx_fail(err, errno, "memfd: %s", strerror(errno));
+	if (pwrite(fds[0], req->s, req->len, 0) != (ssize_t)req->len) {
+		sbx_fail(err, errno, "memfd: %s", strerror(errno));
+		goto out;
+	}
+	memset(cbuf, 0, sizeof(cbuf));
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(fds));
+	memcpy(CMSG_DATA(c), fds, sizeof(fds));
+	/* the parked worker's socket: a datagram, never a partial write */
+	if (sendmsg(sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) != 1) {
+		sbx_fail(err, errno, "hand-over: %s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	close(fds[0]);
+	return rc;
 }
