@@ -353,8 +353,8 @@ int sbx_run_fresh(const struct sbx_run *run);
 
 /* Start the prepared run with envp and collect it: returns as
  * sbx_jail_run. Once per run. */
-int sbx_run_start(struct sbx_run *run, char *const envp[],
-		  struct sbx_result *r, struct sbx_error *err);
+int sbx_run_start(struct sbx_run *run, char *const envp[], struct sbx_result *r,
+		  struct sbx_error *err);
 
 /* Free the run; a sandbox never started is killed and reaped. NULL is a
  * no-op. */

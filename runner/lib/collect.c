@@ -62,8 +62,14 @@ static int sink_read(struct sink *s)
 	return 0;
 }
 
+/* The plugin's end as init reported it. */
+struct ended {
+	int seen, status;
+	int64_t cpu_us, maxrss_kb;
+};
+
 static void take_record(const struct sbx_msg *m, struct sbx_result *r,
-			int *exit_seen, int *exit_status)
+			struct ended *e)
 {
 	size_t tl = strnlen(m->text, sizeof(m->text));
 
@@ -96,8 +102,10 @@ static void take_record(const struct sbx_msg *m, struct sbx_result *r,
 		}
 		break;
 	case SBX_MSG_EXIT:
-		*exit_seen = 1;
-		*exit_status = m->status;
+		e->seen = 1;
+		e->status = m->status;
+		e->cpu_us = m->cpu_us;
+		e->maxrss_kb = m->maxrss_kb;
 		break;
 	case SBX_MSG_COMPLAIN:
 		if (r->ncomplained <
@@ -110,8 +118,7 @@ static void take_record(const struct sbx_msg *m, struct sbx_result *r,
 	}
 }
 
-static void read_records(int fd, struct sbx_result *r, int *exit_seen,
-			 int *exit_status)
+static void read_records(int fd, struct sbx_result *r, struct ended *e)
 {
 	struct sbx_msg m[8];
 	ssize_t n;
@@ -123,7 +130,7 @@ static void read_records(int fd, struct sbx_result *r, int *exit_seen,
 		if (n <= 0)
 			return;
 		for (size_t i = 0; i < (size_t)n / sizeof(*m); i++)
-			take_record(&m[i], r, exit_seen, exit_status);
+			take_record(&m[i], r, e);
 	}
 }
 
@@ -135,17 +142,21 @@ static void kill_sandbox(int pidfd, struct sbx_result *r, enum sbx_kill why)
 }
 
 int sbx_collect(const struct sbx_plan *pl, pid_t pid, int pidfd, int out_rd,
-		int err_rd, int status_rd, struct sbx_result *r,
+		int err_rd, int status_rd, struct sbx_result *r, int *reaped,
 		struct sbx_error *err)
 {
 	const struct sbx_policy *p = pl->jail->pol;
 	struct sink out = { out_rd, { 0 }, p->stdout_max, 0, 0 };
 	struct sink er = { err_rd, { 0 }, p->stderr_max, 0, 0 };
 	double deadline = pl->t0_ms + (double)p->timeout_ms;
-	int exit_seen = 0, exit_status = 0, killed = 0, wstatus;
+	struct ended e = { 0, 0, 0, 0 };
+	int killed = 0, wstatus = 0, early = 0;
+	/* learn and diagnose modes read what init noted until it ended */
+	int may_end_early = !pl->learned && !pl->diag;
 	int status_open = 1;
 	struct rusage ru;
 
+	*reaped = 0;
 	fcntl(out_rd, F_SETFL, O_NONBLOCK);
 	fcntl(err_rd, F_SETFL, O_NONBLOCK);
 	fcntl(status_rd, F_SETFL, O_NONBLOCK);
@@ -177,46 +188,66 @@ int sbx_collect(const struct sbx_plan *pl, pid_t pid, int pidfd, int out_rd,
 		/* Read first, then stop polling a closed pipe: its POLLHUP
 		 * would make every poll return at once. */
 		if (pfd[2].revents & POLLIN)
-			read_records(status_rd, r, &exit_seen, &exit_status);
+			read_records(status_rd, r, &e);
 		if (pfd[2].revents & (POLLHUP | POLLERR))
 			status_open = 0;
 		if (pfd[3].revents)
 			break;
-	}
-	/* init is gone, so is every process of its pid namespace: the
-	 * pipes' writers are dead and reading them to the end is bounded. */
-	while (wait4(pid, &wstatus, 0, &ru) < 0) {
-		if (errno != EINTR) {
-			memset(&ru, 0, sizeof(ru));
+		/* The plugin ended and nothing of it holds its pipes: the run
+		 * is over while init still tears the namespaces down (the
+		 * caller reaps it, sbx_run_free). */
+		if (may_end_early && e.seen && out.eof && er.eof && !killed) {
+			early = 1;
 			break;
 		}
 	}
-	fcntl(out_rd, F_SETFL, 0);
-	fcntl(err_rd, F_SETFL, 0);
-	if (sink_read(&out) < 0 || sink_read(&er) < 0)
-		r->kill = r->kill ? r->kill : SBX_KILL_OUTPUT;
-	if ((out.overflow || er.overflow) && r->kill == SBX_KILL_NONE)
-		r->kill = SBX_KILL_OUTPUT;
-	read_records(status_rd, r, &exit_seen, &exit_status);
+	if (!early) {
+		/* init is gone, so is every process of its pid namespace:
+		 * the pipes' writers are dead and reading them to the end
+		 * is bounded. */
+		while (wait4(pid, &wstatus, 0, &ru) < 0) {
+			if (errno != EINTR) {
+				memset(&ru, 0, sizeof(ru));
+				break;
+			}
+		}
+		*reaped = 1;
+		fcntl(out_rd, F_SETFL, 0);
+		fcntl(err_rd, F_SETFL, 0);
+		if (sink_read(&out) < 0 || sink_read(&er) < 0)
+			r->kill = r->kill ? r->kill : SBX_KILL_OUTPUT;
+		if ((out.overflow || er.overflow) && r->kill == SBX_KILL_NONE)
+			r->kill = SBX_KILL_OUTPUT;
+		read_records(status_rd, r, &e);
+	}
 
 	r->wall_ms = sbx_now_ms() - pl->t0_ms;
-	r->cpu_ms = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
-		    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
-	r->maxrss_kb = ru.ru_maxrss;
+	if (e.seen) {
+		/* the plugin's and its orphans', init's own setup aside */
+		r->cpu_ms = (double)e.cpu_us / 1e3;
+		r->maxrss_kb = (long)e.maxrss_kb;
+	} else {
+		r->cpu_ms =
+			(double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
+				1e3 +
+			(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) /
+				1e3;
+		r->maxrss_kb = ru.ru_maxrss;
+	}
 	r->out = out.b.s;
 	r->out_len = out.b.len;
 	r->err = er.b.s;
 	r->err_len = er.b.len;
 
-	if (exit_seen) {
-		if (WIFEXITED(exit_status)) {
+	if (e.seen) {
+		if (WIFEXITED(e.status)) {
 			r->exited = 1;
-			r->exit_code = WEXITSTATUS(exit_status);
-		} else if (WIFSIGNALED(exit_status)) {
-			r->term_signal = WTERMSIG(exit_status);
+			r->exit_code = WEXITSTATUS(e.status);
+		} else if (WIFSIGNALED(e.status)) {
+			r->term_signal = WTERMSIG(e.status);
 		}
 	}
-	if (r->kill == SBX_KILL_NONE && exit_seen && !r->exited) {
+	if (r->kill == SBX_KILL_NONE && e.seen && !r->exited) {
 		/* RLIMIT_CPU: SIGXCPU at the soft limit, SIGKILL at the hard */
 		if (r->term_signal == SIGXCPU ||
 		    (r->term_signal == SIGKILL &&
@@ -225,7 +256,7 @@ int sbx_collect(const struct sbx_plan *pl, pid_t pid, int pidfd, int out_rd,
 		else
 			r->kill = SBX_KILL_SIGNAL;
 	}
-	if (!exit_seen && r->kill == SBX_KILL_NONE && !r->setup_error[0]) {
+	if (!e.seen && r->kill == SBX_KILL_NONE && !r->setup_error[0]) {
 		/* init itself ended without a word: never count as success */
 		r->kill = SBX_KILL_SIGNAL;
 		r->term_signal = WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;

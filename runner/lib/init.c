@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -192,6 +193,27 @@ static int recv_handoff(int sock, struct sbx_msg *m, int *fd)
 	return 1;
 }
 
+/* The plugin ended: how, and what it and the orphans reaped so far used,
+ * then init ends (and with it every process left in the namespace). */
+static void __attribute__((noreturn)) send_exit(int status)
+{
+	struct rusage ru;
+	struct sbx_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = SBX_MSG_EXIT;
+	m.status = status;
+	if (getrusage(RUSAGE_CHILDREN, &ru) == 0) {
+		m.cpu_us = (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
+				   1000000 +
+			   ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+		m.maxrss_kb = ru.ru_maxrss;
+	}
+	while (write(SBX_FD_STATUS, &m, sizeof(m)) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
 /* Init's loop: reap everything (orphans are re-parented here), and end the
  * sandbox when the plugin ends or a filter reports a forbidden call. Init
  * exiting makes the kernel kill every other process of the namespace. */
@@ -276,12 +298,8 @@ init_loop(const struct sbx_plan *pl, pid_t child, int sock, int sigfd)
 			       errno == EINTR)
 				;
 			while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-				if (pid == child) {
-					sbx_msg_send(SBX_FD_STATUS,
-						     SBX_MSG_EXIT, status, 0,
-						     NULL);
-					_exit(0);
-				}
+				if (pid == child)
+					send_exit(status);
 		}
 	}
 }

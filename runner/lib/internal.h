@@ -161,6 +161,10 @@ struct sbx_msg {
 	int32_t err;
 	int32_t nr;
 	uint32_t arch;
+	/* EXIT: what the sandbox's processes used, init's own setup aside
+	 * (getrusage RUSAGE_CHILDREN in init) */
+	int64_t cpu_us;
+	int64_t maxrss_kb;
 	char text[180];
 };
 
@@ -301,9 +305,11 @@ int sbx_caps_drop_all(const struct sbx_jail *j, const char **what);
 /* init.c: the sandbox's pid 1, entered right after clone (run.c) */
 void sbx_init_main(const struct sbx_plan *pl) __attribute__((noreturn));
 
-/* collect.c: the parent side of one run */
+/* collect.c: the parent side of one run. *reaped is 0 when it returned
+ * as the plugin ended, init still tearing the sandbox down (not in learn
+ * or diagnose mode): the caller then reaps pid. */
 int sbx_collect(const struct sbx_plan *pl, pid_t pid, int pidfd, int out_rd,
-		int err_rd, int status_rd, struct sbx_result *r,
+		int err_rd, int status_rd, struct sbx_result *r, int *reaped,
 		struct sbx_error *err);
 
 /* CLOCK_MONOTONIC in milliseconds. */

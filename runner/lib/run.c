@@ -265,7 +265,7 @@ struct sbx_run *sbx_run_prepare(struct sbx_jail *j, char *const argv[],
 		sbx_fail(err, ENOMEM, "run: out of memory");
 		return NULL;
 	}
-	run->rs = (struct run_state){ NULL,	 { -1, -1 }, { -1, -1 },
+	run->rs = (struct run_state){ NULL,	  { -1, -1 }, { -1, -1 },
 				      { -1, -1 }, { -1, -1 }, -1,
 				      0 };
 	run->argv = argv;
@@ -326,8 +326,7 @@ static int fill_env(char *map, char *const envp[], struct sbx_error *err)
 		size_t len = strlen(envp[i]) + 1;
 
 		if (len > ENVMAP_SIZE - at)
-			return sbx_fail(err, E2BIG,
-					"run: environment too big");
+			return sbx_fail(err, E2BIG, "run: environment too big");
 		memcpy(map + at, envp[i], len);
 		v[i] = map + at;
 		at += len;
@@ -336,11 +335,11 @@ static int fill_env(char *map, char *const envp[], struct sbx_error *err)
 	return 0;
 }
 
-int sbx_run_start(struct sbx_run *run, char *const envp[],
-		  struct sbx_result *r, struct sbx_error *err)
+int sbx_run_start(struct sbx_run *run, char *const envp[], struct sbx_result *r,
+		  struct sbx_error *err)
 {
 	struct run_state *rs = &run->rs;
-	int rc;
+	int rc, reaped;
 
 	memset(r, 0, sizeof(*r));
 	r->syscall_nr = -1;
@@ -356,10 +355,12 @@ int sbx_run_start(struct sbx_run *run, char *const envp[],
 	if (write(rs->sync[1], "x", 1) != 1)
 		return sbx_fail(err, errno, "sync: %s", strerror(errno));
 	rc = sbx_collect(rs->pl, rs->pid, rs->pidfd, rs->out[0], rs->err[0],
-			 rs->status[0], r, err);
-	rs->pid = 0; /* reaped */
+			 rs->status[0], r, &reaped, err);
+	if (reaped)
+		rs->pid = 0;
 	/* the kernel's OOM killer in the run's group sends a plain SIGKILL */
-	if (rc == 0 && r->kill == SBX_KILL_SIGNAL && sbx_cgroup_oom(&rs->pl->cg))
+	if (rc == 0 && r->kill == SBX_KILL_SIGNAL &&
+	    sbx_cgroup_oom(&rs->pl->cg))
 		r->kill = SBX_KILL_MEMORY;
 	if (rc == 0 && rs->pl->learned) {
 		r->learned = malloc(sizeof(*r->learned));
@@ -376,10 +377,10 @@ void sbx_run_free(struct sbx_run *run)
 {
 	if (!run)
 		return;
-	/* a sandbox prepared and never started (or not collected) */
+	/* a sandbox prepared and never started, or ending (its init exits
+	 * by itself once the plugin ended: the kill only hurries it) */
 	if (run->rs.pid > 0) {
-		syscall(SYS_pidfd_send_signal, run->rs.pidfd, SIGKILL, NULL,
-			0);
+		syscall(SYS_pidfd_send_signal, run->rs.pidfd, SIGKILL, NULL, 0);
 		while (waitpid(run->rs.pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	}

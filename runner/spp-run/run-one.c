@@ -467,25 +467,55 @@ int spp_run_main(int argc, char **argv, long smtpd)
 	return status;
 }
 
-/* The policy file as it was read: a parked run is used only while the
- * file is still that one. */
-static int same_file(const struct stat *a, const struct stat *b)
+/* A policy file as a parked run saw it: its inode, owner, mode, times
+ * and bytes (two edits within one tick of a coarse clock keep the times,
+ * not the bytes). */
+struct snapshot {
+	struct stat st;
+	struct sbx_buf bytes;
+};
+
+#define SNAPSHOT_MAX (1024 * 1024)
+
+static int snapshot(const char *path, struct snapshot *s)
 {
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
-	       a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	       a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
-	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+	char chunk[4096];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n;
+
+	memset(s, 0, sizeof(*s));
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &s->st) < 0) {
+		close(fd);
+		return -1;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 &&
+	       s->bytes.len + (size_t)n <= SNAPSHOT_MAX &&
+	       sbx_buf_add(&s->bytes, chunk, (size_t)n) == 0)
+		;
+	close(fd);
+	return n == 0 ? 0 : -1;
+}
+
+static int same_snapshot(const struct snapshot *a, const struct snapshot *b)
+{
+	return a->st.st_dev == b->st.st_dev && a->st.st_ino == b->st.st_ino &&
+	       a->st.st_mode == b->st.st_mode && a->st.st_uid == b->st.st_uid &&
+	       a->st.st_gid == b->st.st_gid &&
+	       a->st.st_ctim.tv_sec == b->st.st_ctim.tv_sec &&
+	       a->st.st_ctim.tv_nsec == b->st.st_ctim.tv_nsec &&
+	       a->bytes.len == b->bytes.len &&
+	       (!a->bytes.len || !memcmp(a->bytes.s, b->bytes.s, a->bytes.len));
 }
 
 int spp_run_parked(int argc, char **argv, int (*await)(void *ctx, long *smtpd),
-		   void *ctx)
+		   void (*done)(void *ctx, int status), void *ctx)
 {
 	struct sbx_error err = { 0, "" };
 	struct sbx_result r = { 0 };
 	struct sbx_run *run = NULL;
-	struct stat before, now;
+	struct snapshot before = { 0 }, now = { 0 };
 	struct sbx_cli cli;
 	struct setup s;
 	char **env = NULL;
@@ -496,7 +526,7 @@ int spp_run_parked(int argc, char **argv, int (*await)(void *ctx, long *smtpd),
 	memset(&s, 0, sizeof(s));
 	/* stat first: a policy changed while it is read is seen later */
 	if (sbx_cli_parse(&cli, argc, argv, &err) == 0) {
-		have_stat = !cli.policy || stat(cli.policy, &before) == 0;
+		have_stat = !cli.policy || snapshot(cli.policy, &before) == 0;
 		sbx_cli_clear(&cli);
 	}
 	if (have_stat && setup(&s, argc, argv, esc, sizeof(esc), &err) == 0 &&
@@ -505,18 +535,25 @@ int spp_run_parked(int argc, char **argv, int (*await)(void *ctx, long *smtpd),
 	if (await(ctx, &smtpd) < 0) {
 		sbx_run_free(run);
 		setup_clear(&s);
+		sbx_buf_free(&before.bytes);
 		return -1;
 	}
 	smtpd_pid = smtpd;
 	/* anything not prepared, or prepared from what changed since: the
 	 * run is made from the start, as spp-run makes it */
 	if (!run || !sbx_run_fresh(run) ||
-	    (s.cli.policy &&
-	     (stat(s.cli.policy, &now) < 0 || !same_file(&before, &now)))) {
+	    (s.cli.policy && (snapshot(s.cli.policy, &now) < 0 ||
+			      !same_snapshot(&before, &now)))) {
 		sbx_run_free(run);
 		setup_clear(&s);
-		return spp_run_main(argc, argv, smtpd);
+		sbx_buf_free(&before.bytes);
+		sbx_buf_free(&now.bytes);
+		status = spp_run_main(argc, argv, smtpd);
+		done(ctx, status);
+		return status;
 	}
+	sbx_buf_free(&before.bytes);
+	sbx_buf_free(&now.bytes);
 	status = SBX_EXIT_TEMP;
 	env = sbx_env_build(&s.pol, s.cli.env.v, environ, &err);
 	if (!env || sbx_run_start(run, env, &r, &err) < 0) {
@@ -527,6 +564,9 @@ int spp_run_parked(int argc, char **argv, int (*await)(void *ctx, long *smtpd),
 		status = finish(&s.cli, &s.pol, &r, env);
 	}
 	fflush(stdout);
+	fflush(stderr);
+	/* the verdict is out: the sandbox is torn down after */
+	done(ctx, status);
 	sbx_run_free(run);
 	sbx_result_clear(&r);
 	sbx_env_free(env);

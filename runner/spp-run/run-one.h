@@ -18,9 +18,11 @@ int spp_run_main(int argc, char **argv, long smtpd);
  * blocks until the run's request came (it sets environ, stdout and
  * stderr, and *smtpd), then the run. When anything could not be prepared,
  * or the policy file, a policy path or the plugin changed while it
- * waited, the run is spp_run_main()'s from the start. Returns as
- * spp_run_main(), or -1 when await() did (no request: nothing printed). */
+ * waited, the run is spp_run_main()'s from the start. done() is called
+ * with the exit status once stdout and stderr are complete, before the
+ * sandbox is torn down. Returns as spp_run_main(), or -1 when await()
+ * did (no request: nothing printed). */
 int spp_run_parked(int argc, char **argv, int (*await)(void *ctx, long *smtpd),
-		   void *ctx);
+		   void (*done)(void *ctx, int status), void *ctx);
 
 #endif

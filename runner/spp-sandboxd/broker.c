@@ -43,6 +43,8 @@ enum src_kind {
 	SRC_TIMER,
 	SRC_PARKED, /* a parked worker's pidfd */
 	SRC_IDLE, /* the templates' housekeeping timer */
+	SRC_DONE, /* a run's worker says its output is complete */
+	SRC_REAP, /* a worker tearing its sandbox down after its reply */
 };
 
 /* The metrics file is rewritten at most this often, and only when
@@ -51,11 +53,22 @@ enum src_kind {
 
 struct conn;
 struct tmpl;
+struct reap;
 
 struct src {
 	enum src_kind kind;
 	struct conn *c;
 	struct tmpl *t;
+	struct reap *r;
+};
+
+/* A worker whose run is over (its reply made) while it still tears its
+ * sandbox down: never killed, reaped when it ends. */
+struct reap {
+	pid_t pid;
+	int pidfd;
+	struct src s_pid;
+	struct reap *next, *prev;
 };
 
 /* Per plugin line (qmail home, event, policy, flags, program and
@@ -79,6 +92,7 @@ enum conn_state { READING, RUNNING, WRITING };
 
 struct conn {
 	int fd, pidfd, timerfd, outfd, logfd;
+	int done; /* a parked worker's: its exit status comes here first */
 	pid_t pid;
 	uid_t uid;
 	pid_t peer;
@@ -89,7 +103,7 @@ struct conn {
 	int gone; /* the client hung up */
 	struct sbx_buf in, out;
 	size_t sent;
-	struct src s_sock, s_pid, s_timer;
+	struct src s_sock, s_pid, s_timer, s_done;
 	struct timespec t0;
 	char what[160]; /* event and plugin, for the log */
 };
@@ -101,12 +115,14 @@ static struct {
 	unsigned int nconn, nrun;
 	int stopping;
 	struct conn *dead; /* events of this batch may still name them */
+	struct reap *reaping;
+	struct reap *reaped; /* freed at the end of the epoll batch */
 } B;
 
-static struct src src_listen = { SRC_LISTEN, NULL, NULL };
-static struct src src_signal = { SRC_SIGNAL, NULL, NULL };
-static struct src src_metrics = { SRC_METRICS, NULL, NULL };
-static struct src src_idle = { SRC_IDLE, NULL, NULL };
+static struct src src_listen = { SRC_LISTEN, NULL, NULL, NULL };
+static struct src src_signal = { SRC_SIGNAL, NULL, NULL, NULL };
+static struct src src_metrics = { SRC_METRICS, NULL, NULL, NULL };
+static struct src src_idle = { SRC_IDLE, NULL, NULL, NULL };
 static struct tmpl T[TEMPLATES_MAX];
 static int idle_fd = -1;
 
@@ -212,6 +228,7 @@ static void conn_free(struct conn *c)
 	unwatch(&c->fd);
 	unwatch(&c->pidfd);
 	unwatch(&c->timerfd);
+	unwatch(&c->done);
 	close_fd(&c->outfd);
 	close_fd(&c->logfd);
 	sbx_buf_free(&c->in);
@@ -357,9 +374,11 @@ static void on_accept(void)
 		c->pidfd = c->timerfd = c->outfd = c->logfd = -1;
 		c->uid = cr.uid;
 		c->peer = cr.pid;
-		c->s_sock = (struct src){ SRC_SOCK, c, NULL };
-		c->s_pid = (struct src){ SRC_PID, c, NULL };
-		c->s_timer = (struct src){ SRC_TIMER, c, NULL };
+		c->s_sock = (struct src){ SRC_SOCK, c, NULL, NULL };
+		c->s_pid = (struct src){ SRC_PID, c, NULL, NULL };
+		c->s_timer = (struct src){ SRC_TIMER, c, NULL, NULL };
+		c->s_done = (struct src){ SRC_DONE, c, NULL, NULL };
+		c->done = -1;
 		clock_gettime(CLOCK_MONOTONIC, &c->t0);
 		c->timerfd = timerfd_create(CLOCK_MONOTONIC,
 					    TFD_NONBLOCK | TFD_CLOEXEC);
@@ -387,12 +406,14 @@ static char *template_key(const struct spp_wire_req *r, const char *policy,
 	struct sbx_buf b = { 0 };
 	int bad = sbx_buf_add(&b, r->home, strlen(r->home) + 1) < 0 ||
 		  sbx_buf_add(&b, r->event, strlen(r->event) + 1) < 0 ||
-		  sbx_buf_add(&b, policy ? policy : "", strlen(policy ? policy : "") + 1) < 0 ||
+		  sbx_buf_add(&b, policy ? policy : "",
+			      strlen(policy ? policy : "") + 1) < 0 ||
 		  sbx_buf_add(&b, r->shell ? "s" : "-", 2) < 0 ||
 		  sbx_buf_add(&b, r->inherit ? "i" : "-", 2) < 0;
 
 	for (size_t i = 0; !bad && i < r->args.n; i++)
-		bad = sbx_buf_add(&b, r->args.v[i], strlen(r->args.v[i]) + 1) < 0;
+		bad = sbx_buf_add(&b, r->args.v[i], strlen(r->args.v[i]) + 1) <
+		      0;
 	if (bad) {
 		sbx_buf_free(&b);
 		return NULL;
@@ -442,7 +463,7 @@ static struct tmpl *template_get(char *key, size_t len)
 	t->keylen = len;
 	t->pid = 0;
 	t->pidfd = t->sock = -1;
-	t->s_pid = (struct src){ SRC_PARKED, NULL, t };
+	t->s_pid = (struct src){ SRC_PARKED, NULL, t, NULL };
 	return t;
 }
 
@@ -523,9 +544,11 @@ static int run_parked(struct conn *c, struct tmpl *t)
 	epoll_ctl(B.ep, EPOLL_CTL_DEL, t->pidfd, NULL);
 	c->pid = t->pid;
 	c->pidfd = t->pidfd;
+	c->done = t->sock;
 	t->pid = 0;
-	t->pidfd = -1;
-	close_fd(&t->sock);
+	t->pidfd = t->sock = -1;
+	if (ep_add(c->done, EPOLLIN, &c->s_done) < 0)
+		close_fd(&c->done); /* its exit is enough */
 	return 0;
 }
 
@@ -670,32 +693,112 @@ static int fail_line(struct sbx_buf *out)
 	return rc;
 }
 
+static void run_over(struct conn *c, const siginfo_t *si);
+
 static void on_exit_worker(struct conn *c)
 {
-	struct sbx_buf out = { 0 }, log = { 0 };
 	siginfo_t si;
-	char st[16];
-	int status, rc, killed = 0;
 
 	memset(&si, 0, sizeof(si));
-	if (waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED | WNOHANG) < 0 ||
+	if (c->pidfd < 0 ||
+	    waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED | WNOHANG) < 0 ||
 	    si.si_pid == 0)
 		return;
 	c->pid = 0;
 	B.nrun--;
 	unwatch(&c->pidfd);
+	unwatch(&c->done);
+	run_over(c, &si);
+}
+
+static void reap_free(struct reap *r)
+{
+	unwatch(&r->pidfd);
+	if (r->prev)
+		r->prev->next = r->next;
+	else
+		B.reaping = r->next;
+	if (r->next)
+		r->next->prev = r->prev;
+	r->next = B.reaped;
+	B.reaped = r;
+}
+
+static void on_reap(struct reap *r)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (r->pidfd < 0 ||
+	    waitid(P_PIDFD, (id_t)r->pidfd, &si, WEXITED | WNOHANG) < 0 ||
+	    si.si_pid == 0)
+		return;
+	reap_free(r);
+}
+
+/* A parked worker's run is over: its exit status came before its exit.
+ * The reply goes now; the worker, tearing its sandbox down, is reaped
+ * when it ends. */
+static void on_done(struct conn *c)
+{
+	struct reap *r;
+	siginfo_t si;
+	int32_t st;
+	ssize_t n;
+
+	if (c->state != RUNNING || c->pid <= 0)
+		return;
+	n = recv(c->done, &st, sizeof(st), MSG_DONTWAIT);
+	if (n != (ssize_t)sizeof(st) || c->gone || c->capped ||
+	    !(r = calloc(1, sizeof(*r)))) {
+		unwatch(&c->done); /* its exit says how it went */
+		return;
+	}
+	unwatch(&c->done);
+	epoll_ctl(B.ep, EPOLL_CTL_DEL, c->pidfd, NULL);
+	r->pid = c->pid;
+	r->pidfd = c->pidfd;
+	r->s_pid = (struct src){ SRC_REAP, NULL, NULL, r };
+	if (ep_add(r->pidfd, EPOLLIN, &r->s_pid) < 0) {
+		/* cannot be watched: waited for now */
+		while (waitpid(r->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		close(r->pidfd);
+		free(r);
+	} else {
+		r->next = B.reaping;
+		if (r->next)
+			r->next->prev = r;
+		B.reaping = r;
+	}
+	c->pid = 0;
+	c->pidfd = -1;
+	B.nrun--;
+	memset(&si, 0, sizeof(si));
+	si.si_code = CLD_EXITED;
+	si.si_status = st;
+	run_over(c, &si);
+}
+
+/* The run ended (si: how its worker did): the reply. */
+static void run_over(struct conn *c, const siginfo_t *si)
+{
+	struct sbx_buf out = { 0 }, log = { 0 };
+	char st[16];
+	int status, rc, killed = 0;
+
 	if (c->gone) {
 		count(BROKER_EV_KILLED_GONE);
 		conn_free(c);
 		return;
 	}
-	if (si.si_code == CLD_EXITED && si.si_status == WORKER_SETUP_FAILED) {
+	if (si->si_code == CLD_EXITED && si->si_status == WORKER_SETUP_FAILED) {
 		logline("warning", c, "%s: refused: the worker failed",
 			c->what);
 		refuse(c, BROKER_EV_REFUSED_RESOURCES, "the worker failed");
 		return;
 	}
-	if (si.si_code == CLD_EXITED && !c->capped &&
+	if (si->si_code == CLD_EXITED && !c->capped &&
 	    lseek(c->outfd, 0, SEEK_END) > OUT_MAX) {
 		/* more than the hook layer keeps: it would fail the run */
 		status = SBX_EXIT_TEMP;
@@ -703,8 +806,8 @@ static void on_exit_worker(struct conn *c)
 		logline("warning", c,
 			"%s: more than %d bytes on stdout: failed", c->what,
 			OUT_MAX);
-	} else if (si.si_code == CLD_EXITED && !c->capped) {
-		status = si.si_status;
+	} else if (si->si_code == CLD_EXITED && !c->capped) {
+		status = si->si_status;
 		rc = slurp(c->outfd, OUT_MAX, &out) < 0 ||
 		     slurp(c->logfd, LOG_MAX, &log) < 0;
 	} else {
@@ -901,7 +1004,8 @@ int broker_serve(const struct broker_conf *conf, int lfd, struct sbx_error *err)
 
 		idle_fd = timerfd_create(CLOCK_MONOTONIC,
 					 TFD_NONBLOCK | TFD_CLOEXEC);
-		if (idle_fd < 0 || timerfd_settime(idle_fd, 0, &every, NULL) < 0 ||
+		if (idle_fd < 0 ||
+		    timerfd_settime(idle_fd, 0, &every, NULL) < 0 ||
 		    ep_add(idle_fd, EPOLLIN, &src_idle) < 0)
 			return sbx_fail(err, errno, "idle timer: %s",
 					strerror(errno));
@@ -945,6 +1049,12 @@ int broker_serve(const struct broker_conf *conf, int lfd, struct sbx_error *err)
 			case SRC_IDLE:
 				on_idle_timer();
 				break;
+			case SRC_DONE:
+				on_done(s->c);
+				break;
+			case SRC_REAP:
+				on_reap(s->r);
+				break;
 			}
 		}
 		while (B.dead) {
@@ -953,12 +1063,28 @@ int broker_serve(const struct broker_conf *conf, int lfd, struct sbx_error *err)
 			B.dead = c->next_dead;
 			free(c);
 		}
+		while (B.reaped) {
+			struct reap *r = B.reaped;
+
+			B.reaped = r->next;
+			free(r);
+		}
 		metrics_soon();
 	}
 	/* the last counts, whatever the timer says */
 	if (conf->metrics && metrics_dirty(conf->metrics))
 		metrics_write_now();
 	templates_drop_all();
+	/* workers tearing their sandboxes down: a moment each */
+	while (B.reaping) {
+		struct reap *r = B.reaping;
+
+		while (waitpid(r->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		B.reaping = r->next;
+		close(r->pidfd);
+		free(r);
+	}
 	close_fd(&idle_fd);
 	close_fd(&B.mfd);
 	close(B.ep);

@@ -65,8 +65,10 @@ pid_t worker_park(const struct broker_conf *conf, const struct spp_wire_req *r,
 /* Give a parked worker its request (req: the client's bytes, parsed to
  * the same plugin line, event, policy and flags the worker was parked
  * for) and the run's stdout and stderr. It then runs as a worker of
- * worker_start() does. Returns 0, or -1 with *err (the worker is gone or
- * not taking requests). */
+ * worker_start() does, but sends its exit status (an int32_t) on sock as
+ * soon as stdout and stderr are complete, before it tears the sandbox
+ * down and exits. Returns 0, or -1 with *err (the worker is gone or not
+ * taking requests). */
 int worker_hand_over(int sock, const struct sbx_buf *req, int outfd, int logfd,
 		     struct sbx_error *err);
 

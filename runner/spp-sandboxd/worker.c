@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,7 +394,8 @@ static int await_request(void *ctx, long *smtpd)
 	if (recv_fds(pk->sock, fds) < 0)
 		return -1; /* dropped by the broker */
 	if (fstat(fds[0], &st) < 0 || st.st_size <= 0 ||
-	    st.st_size > SPP_WIRE_REQ_MAX || !(buf = malloc((size_t)st.st_size)) ||
+	    st.st_size > SPP_WIRE_REQ_MAX ||
+	    !(buf = malloc((size_t)st.st_size)) ||
 	    pread(fds[0], buf, (size_t)st.st_size, 0) != st.st_size ||
 	    spp_wire_req_parse(buf, (size_t)st.st_size, &pk->req, &err) != 1 ||
 	    !(env = run_env(pk->conf, &pk->req)))
@@ -408,8 +410,17 @@ out:
 	free(buf);
 	for (int i = 0; i < 3; i++)
 		close(fds[i]);
-	close(pk->sock);
 	return rc;
+}
+
+/* The run's output is complete: its exit status to the broker, which
+ * replies while this worker tears the sandbox down. */
+static void run_done(void *ctx, int status)
+{
+	struct park *pk = ctx;
+	int32_t st = status;
+
+	(void)!send(pk->sock, &st, sizeof(st), MSG_NOSIGNAL);
 }
 
 pid_t worker_park(const struct broker_conf *conf, const struct spp_wire_req *r,
@@ -433,15 +444,16 @@ pid_t worker_park(const struct broker_conf *conf, const struct spp_wire_req *r,
 	pid = worker_fork(pidfd, &nullfd, err);
 	if (pid == 0) {
 		/* stderr is the preparation's log until the request comes */
-		if (worker_enter(r->home, self, nullfd, prep, nullfd,
-				 pair[1]) < 0)
+		if (worker_enter(r->home, self, nullfd, prep, nullfd, pair[1]) <
+		    0)
 			_exit(WORKER_SETUP_FAILED);
 		argv = run_argv(r, policy, &argc);
 		env = run_env(conf, r);
 		if (!argv || !env)
 			_exit(WORKER_SETUP_FAILED);
 		environ = env;
-		status = spp_run_parked(argc, argv, await_request, &pk);
+		status = spp_run_parked(argc, argv, await_request, run_done,
+					&pk);
 		fflush(stdout);
 		fflush(stderr);
 		_exit(status < 0 ? WORKER_SETUP_FAILED : status);
