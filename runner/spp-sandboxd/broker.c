@@ -74,14 +74,17 @@ struct reap {
 /* Per plugin line (qmail home, event, policy, flags, program and
  * arguments), a worker parked with its run's sandbox prepared: a request
  * for it pays for the hand-over and the run only, and the next one is
- * parked at once. A template not asked for in TEMPLATE_IDLE_S is
- * dropped; the least recently used goes when TEMPLATES_MAX are held. */
+ * parked at once. A line is parked for from its second request on (a
+ * one-off line costs one sandbox, not two). A template not asked for in
+ * TEMPLATE_IDLE_S is dropped; the least recently used goes when
+ * TEMPLATES_MAX are held. */
 #define TEMPLATES_MAX 64
 #define TEMPLATE_IDLE_S 60
 
 struct tmpl {
 	char *key; /* NULL: a free slot */
 	size_t keylen;
+	unsigned int asked; /* requests: a line asked for once parks none */
 	pid_t pid; /* 0: none parked */
 	int pidfd, sock;
 	time_t used;
@@ -461,6 +464,7 @@ static struct tmpl *template_get(char *key, size_t len)
 		template_drop(t);
 	t->key = key;
 	t->keylen = len;
+	t->asked = 0;
 	t->pid = 0;
 	t->pidfd = t->sock = -1;
 	t->s_pid = (struct src){ SRC_PARKED, NULL, t, NULL };
@@ -587,12 +591,15 @@ static void start_run(struct conn *c, struct spp_wire_req *r)
 	}
 	key = template_key(r, policy, &keylen);
 	t = key ? template_get(key, keylen) : NULL;
-	if (t)
+	if (t) {
 		t->used = time(NULL);
+		t->asked += t->asked < 2;
+	}
 	if (!t || run_parked(c, t) < 0)
 		c->pid = worker_start(B.conf, r, policy, c->outfd, c->logfd,
 				      &c->pidfd, &err);
-	if (t && c->pid > 0)
+	/* the next run of a line asked for again is prepared now */
+	if (t && t->asked > 1 && c->pid > 0)
 		template_park(t, r, policy);
 	free(policy);
 	if (c->pid < 0) {

@@ -44,7 +44,7 @@ static char *join(const char *a, const char *b)
 static int listed(const char *home, const char *line)
 {
 	char *path = join(home, SPP_CONF_DEFAULT), *buf = NULL;
-	size_t len = 0, want = strlen(line);
+	size_t len = 0, want = strlen(line), want_len;
 	struct stat st;
 	int fd, found = 0;
 	ssize_t n;
@@ -63,11 +63,18 @@ static int listed(const char *home, const char *line)
 		errno = EACCES;
 		return -1;
 	}
-	buf = malloc(PLUGINS_MAX + 1);
-	while (buf && (n = read(fd, buf + len, PLUGINS_MAX - len)) > 0)
+	/* as big as it is (one byte more tells it grew meanwhile) */
+	if (st.st_size >= PLUGINS_MAX) {
+		close(fd);
+		return -1;
+	}
+	want_len = (size_t)st.st_size + 1;
+	buf = malloc(want_len + 1);
+	while (buf && len < want_len &&
+	       (n = read(fd, buf + len, want_len - len)) > 0)
 		len += (size_t)n;
 	close(fd);
-	if (!buf || len >= PLUGINS_MAX) {
+	if (!buf || len >= want_len) {
 		free(buf);
 		return -1;
 	}
