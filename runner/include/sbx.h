@@ -335,6 +335,18 @@ int sbx_jail_set_learn(struct sbx_jail *j, int on, struct sbx_error *err);
 int sbx_jail_run(struct sbx_jail *j, char *const argv[], char *const envp[],
 		 struct sbx_result *r, struct sbx_error *err);
 
+/* Runs under a `network none` policy share the network namespace fd
+ * instead of a fresh one each (its making and teardown are most of a
+ * sandbox's cost): fd must name an empty namespace the caller made for
+ * these runs alone (no interface up; the plugins, in user namespaces of
+ * their own, cannot change it). Only where Landlock scopes abstract Unix
+ * sockets and signals (ABI 6), so that runs sharing it cannot talk, and
+ * not in learn or diagnose mode. The calling process enters it now and
+ * goes back to its own namespace in sbx_jail_free(). Returns 1 when runs
+ * will share it, 0 when they keep namespaces of their own, -1 with *err
+ * (nothing changed). Set learn and diagnose modes first. */
+int sbx_jail_set_netns(struct sbx_jail *j, int fd, struct sbx_error *err);
+
 /* A run prepared ahead of its request (spp-sandboxd's parked runs): the
  * sandbox's namespaces, view, cgroup and limits made, its init waiting
  * for the go-ahead before it starts the plugin. sbx_jail_run() is

@@ -38,6 +38,9 @@ struct sbx_jail {
 	char *cgroup; /* sbx_jail_set_cgroup(); NULL: find one */
 	char *also; /* sbx_jail_set_also(): a program to show too */
 	int diagnose; /* sbx_jail_set_diagnose() */
+	/* sbx_jail_set_netns(): runs share the caller's network namespace,
+	 * entered from this one (put back by sbx_jail_free) */
+	int net_orig;
 	uint64_t allowed[8]; /* diagnose: the policy's calls, bit nr */
 	int denied[96]; /* numbers of sbx_denied_syscalls, for learn mode */
 	size_t ndenied;
@@ -238,6 +241,9 @@ int sbx_filter_load(const struct sbx_jail *j);
  * can then never talk or signal, whatever namespaces they share. Returns
  * 0, or -1 with errno. System calls only. */
 int sbx_landlock_scope(void);
+/* Does this kernel's Landlock scope abstract Unix sockets and signals
+ * (ABI 6)? */
+int sbx_landlock_scopes(void);
 
 /* Learn mode's filter: every call but the hand-over goes to init. */
 int sbx_filter_build_learn(uint64_t handoff_fd, struct sbx_bpf *out,

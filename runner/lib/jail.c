@@ -3,6 +3,8 @@
  * the identity, the descriptor limit, the modes and the cgroup setting),
  * made once and used for any number of runs (run.c). */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,7 @@ struct sbx_jail *sbx_jail_new(const struct sbx_policy *p, struct sbx_error *err)
 		return NULL;
 	}
 	j->pol = p;
+	j->net_orig = -1;
 	/* the hand-over descriptor is numbered after the file limit, above
 	 * the descriptors init keeps (3 to 6) */
 	if (p->files < SBX_FD_FIRST_FREE + 1 || p->files > 1048576) {
@@ -146,10 +149,36 @@ int sbx_jail_set_also(struct sbx_jail *j, const char *path,
 	return set_string(&j->also, path, err);
 }
 
+int sbx_jail_set_netns(struct sbx_jail *j, int fd, struct sbx_error *err)
+{
+	int orig;
+
+	if (j->pol->net != SBX_NET_NONE || j->learn || j->diagnose ||
+	    !sbx_landlock_scopes() || j->net_orig >= 0)
+		return 0;
+	orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (orig < 0)
+		return sbx_fail(err, errno, "/proc/self/ns/net: %s",
+				strerror(errno));
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		int e = errno;
+
+		close(orig);
+		return sbx_fail(err, e, "setns: %s", strerror(e));
+	}
+	j->net_orig = orig;
+	return 1;
+}
+
 void sbx_jail_free(struct sbx_jail *j)
 {
 	if (!j)
 		return;
+	/* the caller back in its own network namespace */
+	if (j->net_orig >= 0) {
+		(void)setns(j->net_orig, CLONE_NEWNET);
+		close(j->net_orig);
+	}
 	free(j->cgroup);
 	free(j->also);
 	sbx_filter_free(j);

@@ -29,6 +29,12 @@ struct ll_ruleset_attr {
 	uint64_t scoped;
 };
 
+int sbx_landlock_scopes(void)
+{
+	return syscall(__NR_landlock_create_ruleset, NULL, 0,
+		       LL_CREATE_RULESET_VERSION) >= LL_ABI_SCOPES;
+}
+
 int sbx_landlock_scope(void)
 {
 	struct ll_ruleset_attr attr = {

@@ -18,8 +18,10 @@ int sbx_ns_clone_flags(const struct sbx_jail *j)
 		    CLONE_NEWUTS | CLONE_NEWCGROUP;
 
 	/* loopback and host share the host's network; init then checks
-	 * every destination (netguard.c). */
-	if (j->pol->net == SBX_NET_NONE && !j->learn)
+	 * every destination (netguard.c). `none`: a namespace of its own,
+	 * or the empty one the caller entered for its runs
+	 * (sbx_jail_set_netns). */
+	if (j->pol->net == SBX_NET_NONE && !j->learn && j->net_orig < 0)
 		flags |= CLONE_NEWNET;
 	return flags;
 }

@@ -509,7 +509,8 @@ static int same_snapshot(const struct snapshot *a, const struct snapshot *b)
 	       (!a->bytes.len || !memcmp(a->bytes.s, b->bytes.s, a->bytes.len));
 }
 
-int spp_run_parked(int argc, char **argv, int (*await)(void *ctx, long *smtpd),
+int spp_run_parked(int argc, char **argv, int netns,
+		   int (*await)(void *ctx, long *smtpd),
 		   void (*done)(void *ctx, int status), void *ctx)
 {
 	struct sbx_error err = { 0, "" };
@@ -530,7 +531,8 @@ int spp_run_parked(int argc, char **argv, int (*await)(void *ctx, long *smtpd),
 		sbx_cli_clear(&cli);
 	}
 	if (have_stat && setup(&s, argc, argv, esc, sizeof(esc), &err) == 0 &&
-	    (s.jail = make_jail(&s.cli, &s.pol, &err)))
+	    (s.jail = make_jail(&s.cli, &s.pol, &err)) &&
+	    (netns < 0 || sbx_jail_set_netns(s.jail, netns, &err) >= 0))
 		run = sbx_run_prepare(s.jail, s.plugin_argv, &err);
 	if (await(ctx, &smtpd) < 0) {
 		sbx_run_free(run);

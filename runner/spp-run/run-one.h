@@ -20,9 +20,11 @@ int spp_run_main(int argc, char **argv, long smtpd);
  * or the policy file, a policy path or the plugin changed while it
  * waited, the run is spp_run_main()'s from the start. done() is called
  * with the exit status once stdout and stderr are complete, before the
- * sandbox is torn down. Returns as spp_run_main(), or -1 when await()
- * did (no request: nothing printed). */
-int spp_run_parked(int argc, char **argv, int (*await)(void *ctx, long *smtpd),
+ * sandbox is torn down. netns (or -1) is a network namespace for the
+ * run under a `network none` policy (sbx_jail_set_netns). Returns as
+ * spp_run_main(), or -1 when await() did (no request: nothing printed). */
+int spp_run_parked(int argc, char **argv, int netns,
+		   int (*await)(void *ctx, long *smtpd),
 		   void (*done)(void *ctx, int status), void *ctx);
 
 #endif

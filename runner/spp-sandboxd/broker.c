@@ -4,6 +4,8 @@
  * worker's pidfd and a timerfd that caps the run. Every connection is one
  * struct conn, freed in one place. */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <signal.h>
@@ -87,6 +89,7 @@ struct tmpl {
 	unsigned int asked; /* requests: a line asked for once parks none */
 	pid_t pid; /* 0: none parked */
 	int pidfd, sock;
+	int netns; /* the line's `network none` runs share it; -1: none */
 	time_t used;
 	struct src s_pid;
 };
@@ -441,6 +444,7 @@ static void template_unpark(struct tmpl *t)
 static void template_drop(struct tmpl *t)
 {
 	template_unpark(t);
+	close_fd(&t->netns);
 	free(t->key);
 	t->key = NULL;
 }
@@ -466,9 +470,34 @@ static struct tmpl *template_get(char *key, size_t len)
 	t->keylen = len;
 	t->asked = 0;
 	t->pid = 0;
-	t->pidfd = t->sock = -1;
+	t->pidfd = t->sock = t->netns = -1;
 	t->s_pid = (struct src){ SRC_PARKED, NULL, t, NULL };
 	return t;
+}
+
+/* An empty network namespace for one plugin line's runs, made by root
+ * only (entering it takes CAP_SYS_ADMIN here): the runs of the line then
+ * skip the making and teardown of one each (sbx_jail_set_netns says when
+ * they may). -1 when none can be had. */
+static int line_netns(void)
+{
+	int self, fd = -1;
+
+	if (geteuid() != 0)
+		return -1;
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return -1;
+	if (unshare(CLONE_NEWNET) == 0) {
+		fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		/* back in the broker's own: nothing but this fails there */
+		if (setns(self, CLONE_NEWNET) < 0) {
+			logline("warning", NULL, "setns: %s", strerror(errno));
+			close_fd(&fd);
+		}
+	}
+	close(self);
+	return fd;
 }
 
 /* Park the template's next worker (none parked: a failure only means
@@ -481,7 +510,10 @@ static void template_park(struct tmpl *t, const struct spp_wire_req *r,
 
 	if (t->pid > 0 || B.stopping)
 		return;
-	pid = worker_park(B.conf, r, policy, &t->pidfd, &t->sock, &err);
+	if (t->netns < 0)
+		t->netns = line_netns();
+	pid = worker_park(B.conf, r, policy, t->netns, &t->pidfd, &t->sock,
+			  &err);
 	if (pid < 0) {
 		logline("warning", NULL, "cannot park a worker: %s", err.msg);
 		return;

@@ -56,10 +56,11 @@ pid_t worker_start(const struct broker_conf *conf, const struct spp_wire_req *r,
 
 /* Fork a parked worker for r's plugin line (its event, policy, flags):
  * spp_run_parked() prepares the run's sandbox and waits for a request on
- * *sock (the broker's end of a socketpair). Returns its pid with a pidfd
+ * *sock (the broker's end of a socketpair); netns (or -1) is the line's
+ * network namespace for `network none` runs. Returns its pid with a pidfd
  * in *pidfd, or -1 with *err. */
 pid_t worker_park(const struct broker_conf *conf, const struct spp_wire_req *r,
-		  const char *policy, int *pidfd, int *sock,
+		  const char *policy, int netns, int *pidfd, int *sock,
 		  struct sbx_error *err);
 
 /* Give a parked worker its request (req: the client's bytes, parsed to

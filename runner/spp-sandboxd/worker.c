@@ -44,7 +44,7 @@ static char *join(const char *a, const char *b)
 static int listed(const char *home, const char *line)
 {
 	char *path = join(home, SPP_CONF_DEFAULT), *buf = NULL;
-	size_t len = 0, want = strlen(line), want_len;
+	size_t len = 0, want = strlen(line);
 	struct stat st;
 	int fd, found = 0;
 	ssize_t n;
@@ -63,20 +63,23 @@ static int listed(const char *home, const char *line)
 		errno = EACCES;
 		return -1;
 	}
-	/* as big as it is (one byte more tells it grew meanwhile) */
-	if (st.st_size >= PLUGINS_MAX) {
+	/* read to its end (it may grow meanwhile), up to PLUGINS_MAX */
+	{
+		struct sbx_buf b = { 0 };
+		char chunk[8192];
+		int bad = 0;
+
+		while (!bad && (n = read(fd, chunk, sizeof(chunk))) > 0)
+			bad = b.len + (size_t)n >= PLUGINS_MAX ||
+			      sbx_buf_add(&b, chunk, (size_t)n) < 0;
 		close(fd);
-		return -1;
-	}
-	want_len = (size_t)st.st_size + 1;
-	buf = malloc(want_len + 1);
-	while (buf && len < want_len &&
-	       (n = read(fd, buf + len, want_len - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	if (!buf || len >= want_len) {
-		free(buf);
-		return -1;
+		if (bad || n < 0 || !b.s) {
+			sbx_buf_free(&b);
+			/* empty: nothing is listed */
+			return bad || n < 0 ? -1 : 0;
+		}
+		buf = b.s;
+		len = b.len;
 	}
 	buf[len] = '\0';
 	for (char *s = buf; s < buf + len && !found;) {
@@ -255,8 +258,9 @@ static char **run_argv(const struct spp_wire_req *r, const char *policy,
  * other descriptor but keep, in the qmail home. 0, or -1 after a line to
  * stderr. */
 static int worker_enter(const char *home, pid_t broker, int outfd, int logfd,
-			int nullfd, int keep)
+			int nullfd, const int keep[2])
 {
+	int from = 3, high[2] = { -1, -1 };
 	static const char msg[] = "spp-sandboxd: warning: worker setup "
 				  "failed\n";
 	sigset_t all;
@@ -272,9 +276,14 @@ static int worker_enter(const char *home, pid_t broker, int outfd, int logfd,
 		return -1;
 	if (dup2(nullfd, 0) < 0 || dup2(outfd, 1) < 0 || dup2(logfd, 2) < 0)
 		return -1;
-	if (keep >= 0 && (dup2(keep, 3) < 0 || (keep = 3) < 0))
-		return -1;
-	if (syscall(SYS_close_range, keep >= 0 ? 4U : 3U, ~0U, 0U) < 0 ||
+	/* keep[0] at 3, keep[1] at 4: by way of numbers above both */
+	for (int i = 0; i < 2 && keep && keep[i] >= 0; i++)
+		if ((high[i] = fcntl(keep[i], F_DUPFD_CLOEXEC, 16)) < 0)
+			return -1;
+	for (int i = 0; i < 2 && high[i] >= 0; i++, from++)
+		if (dup2(high[i], from) < 0)
+			return -1;
+	if (syscall(SYS_close_range, (unsigned int)from, ~0U, 0U) < 0 ||
 	    chdir(home) < 0) {
 		(void)!write(2, msg, sizeof(msg) - 1);
 		return -1;
@@ -289,7 +298,7 @@ static void worker(const struct broker_conf *conf, const struct spp_wire_req *r,
 	char **argv, **env;
 	int argc = 0, status;
 
-	if (worker_enter(r->home, broker, outfd, logfd, nullfd, -1) < 0)
+	if (worker_enter(r->home, broker, outfd, logfd, nullfd, NULL) < 0)
 		_exit(WORKER_SETUP_FAILED);
 	argv = run_argv(r, policy, &argc);
 	env = run_env(conf, r);
@@ -431,7 +440,7 @@ static void run_done(void *ctx, int status)
 }
 
 pid_t worker_park(const struct broker_conf *conf, const struct spp_wire_req *r,
-		  const char *policy, int *pidfd, int *sock,
+		  const char *policy, int netns, int *pidfd, int *sock,
 		  struct sbx_error *err)
 {
 	struct park pk = { conf, 3, { 0 } };
@@ -451,16 +460,17 @@ pid_t worker_park(const struct broker_conf *conf, const struct spp_wire_req *r,
 	pid = worker_fork(pidfd, &nullfd, err);
 	if (pid == 0) {
 		/* stderr is the preparation's log until the request comes */
-		if (worker_enter(r->home, self, nullfd, prep, nullfd, pair[1]) <
-		    0)
+		int keep[2] = { pair[1], netns };
+
+		if (worker_enter(r->home, self, nullfd, prep, nullfd, keep) < 0)
 			_exit(WORKER_SETUP_FAILED);
 		argv = run_argv(r, policy, &argc);
 		env = run_env(conf, r);
 		if (!argv || !env)
 			_exit(WORKER_SETUP_FAILED);
 		environ = env;
-		status = spp_run_parked(argc, argv, await_request, run_done,
-					&pk);
+		status = spp_run_parked(argc, argv, netns >= 0 ? 4 : -1,
+					await_request, run_done, &pk);
 		fflush(stdout);
 		fflush(stderr);
 		_exit(status < 0 ? WORKER_SETUP_FAILED : status);

@@ -4,11 +4,13 @@
  * keyed by NAME, an abstract Unix socket @NAME listening) and stays SECS
  * seconds; `look NAME` reports which of them it can reach, how many other
  * processes it sees and whether it may signal any (signal 0: it sends
- * none); `abi` prints the kernel's Landlock ABI. One verdict line. */
+ * none); `meet NAME SECS` tries to reach a concurrent run of its own
+ * line; `abi` prints the kernel's Landlock ABI. One verdict line. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -101,6 +103,39 @@ static int look(const char *name)
 	return 0;
 }
 
+/* meet NAME SECS: reach another run of the same plugin line through the
+ * abstract socket @NAME, or listen there SECS seconds for one to connect.
+ * "connected" when two runs talked; otherwise "alone", with bind=inuse
+ * when @NAME was taken (the runs share a network namespace: Landlock
+ * alone kept them apart). */
+static int meet(const char *name, unsigned int secs)
+{
+	struct sockaddr_un sa;
+	socklen_t len = abstract(&sa, name);
+	int s = socket(AF_UNIX, SOCK_STREAM, 0), cerr, l;
+	struct pollfd pfd;
+
+	if (s >= 0 && connect(s, (struct sockaddr *)&sa, len) == 0) {
+		printf("E550 meet connected\n");
+		return 0;
+	}
+	cerr = errno;
+	l = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&sa, len) < 0) {
+		printf("E550 meet alone bind=%s connect-errno=%d\n",
+		       errno == EADDRINUSE ? "inuse" : "no", cerr);
+		return 0;
+	}
+	listen(l, 4);
+	pfd.fd = l;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, (int)secs * 1000) == 1 && accept(l, NULL, NULL) >= 0)
+		printf("E550 meet connected\n");
+	else
+		printf("E550 meet alone bind=ok connect-errno=%d\n", cerr);
+	return 0;
+}
+
 /* abi: the Landlock ABI this kernel has (0: none), for the suite to know
  * what to expect; harmless run bare. */
 static int abi(void)
@@ -119,6 +154,9 @@ int main(int argc, char **argv)
 		return leave(argv[2], (unsigned int)strtoul(argv[3], NULL, 10));
 	if (argc == 3 && !strcmp(argv[1], "look"))
 		return look(argv[2]);
-	printf("E550 usage: neighbor leave NAME SECS | look NAME\n");
+	if (argc == 4 && !strcmp(argv[1], "meet"))
+		return meet(argv[2], (unsigned int)strtoul(argv[3], NULL, 10));
+	printf("E550 usage: neighbor leave NAME SECS | look NAME | "
+	       "meet NAME SECS\n");
 	return 0;
 }
