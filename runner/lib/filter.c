@@ -342,6 +342,14 @@ static scmp_filter_ctx build_filter(const struct sbx_policy *p,
 			goto fail;
 		}
 	}
+	/* The wait for the go-ahead, on the descriptor after it: the child
+	 * makes it under the filter while init waits in vfork. */
+	rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(read), 1,
+			      SCMP_A0(SCMP_CMP_EQ, handoff_fd + 1, 0));
+	if (rc < 0) {
+		sbx_fail(err, -rc, "seccomp: rule for read: %s", strerror(-rc));
+		goto fail;
+	}
 	/* The hand-over of the listener descriptor to init, on the
 	 * descriptor numbered like the plugin's file limit: one the plugin
 	 * can never hold (descriptors stay below RLIMIT_NOFILE). */
@@ -422,6 +430,9 @@ int sbx_filter_build_learn(uint64_t handoff_fd, struct sbx_bpf *out,
 	if (!rc)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 1,
 				      SCMP_A0(SCMP_CMP_EQ, handoff_fd, 0));
+	if (!rc)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(read), 1,
+				      SCMP_A0(SCMP_CMP_EQ, handoff_fd + 1, 0));
 	if (rc) {
 		seccomp_release(ctx);
 		return sbx_fail(err, -rc, "seccomp: learn filter: %s",
@@ -432,11 +443,16 @@ int sbx_filter_build_learn(uint64_t handoff_fd, struct sbx_bpf *out,
 	return rc;
 }
 
+/* build_filter()'s own rules, counted: a filter compiled by an older one
+ * is not current (2: the go-ahead's read). */
+#define FILTER_RULES_VERSION 2
+
 uint64_t sbx_filter_fingerprint(const struct sbx_policy *p)
 {
 	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
-	/* every policy field build_filter() reads */
-	uint64_t head[4] = { p->sysdefault, p->families, p->net, p->files };
+	/* every policy field build_filter() reads, and its own version */
+	uint64_t head[5] = { p->sysdefault, p->families, p->net, p->files,
+			     FILTER_RULES_VERSION };
 	const unsigned char *b = (const unsigned char *)head;
 
 	for (size_t i = 0; i < sizeof(head); i++)

@@ -117,11 +117,14 @@ static void handoff(int sock, enum sbx_msg_type type, int e, const int *fds,
 		;
 }
 
-/* The plugin child: last steps, the filter, execve. */
+/* The plugin child: last steps, the filter, then (a prepared run waits
+ * here, everything before being the same for every run of this plugin
+ * under this policy) the go-ahead, execve. */
 static void __attribute__((noreturn))
 plugin_main(const struct sbx_plan *pl, int sock)
 {
 	int hfd = (int)pl->jail->nofile;
+	char byte;
 	struct rlimit nofile;
 	sigset_t none;
 	int listener;
@@ -132,19 +135,22 @@ plugin_main(const struct sbx_plan *pl, int sock)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
 	/* stdin stays /dev/null; stdout and stderr become the parent's
-	 * pipes; the hand-over socket sits at the number of the file limit,
-	 * which the plugin can never use, until execve closes it. */
+	 * pipes; the hand-over socket sits at the number of the file limit
+	 * and the go-ahead pipe at the next (the filter lets only these
+	 * two be used past it), which the plugin can never use, until
+	 * execve closes them. */
 	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 &&
 	    nofile.rlim_cur < nofile.rlim_max) {
 		nofile.rlim_cur = nofile.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &nofile);
 	}
 	if (dup2(SBX_FD_OUT, 1) < 0 || dup2(SBX_FD_ERR, 2) < 0 ||
-	    dup3(sock, hfd, O_CLOEXEC) < 0)
+	    dup3(sock, hfd, O_CLOEXEC) < 0 ||
+	    dup3(SBX_FD_SYNC, hfd + 1, O_CLOEXEC) < 0)
 		goto fail;
 	sock = hfd;
 	if (syscall(SYS_close_range, 3, hfd - 1, 0) < 0 ||
-	    syscall(SYS_close_range, hfd + 1, ~0U, 0) < 0)
+	    syscall(SYS_close_range, hfd + 2, ~0U, 0) < 0)
 		goto fail;
 	/* No controlling terminal: TIOCSTI would otherwise reach one. */
 	if (setsid() < 0)
@@ -158,6 +164,16 @@ plugin_main(const struct sbx_plan *pl, int sock)
 	if (listener < 0)
 		goto fail;
 	handoff(sock, SBX_MSG_STARTED, 0, &listener, 1);
+	/* the filter allows this read (init, in vfork, could not answer a
+	 * notification now); the run's environment is in pl->envp then */
+	for (;;) {
+		ssize_t n = read(hfd + 1, &byte, 1);
+
+		if (n == 1)
+			break;
+		if (n == 0 || errno != EINTR)
+			_exit(111); /* the run was dropped */
+	}
 	/* by the path as written when it leads to the same file here, so
 	 * that a script's $0 is what qmail-spp 0.42 gave it */
 	if (pl->exec_rel)
@@ -376,17 +392,6 @@ void sbx_init_main(const struct sbx_plan *pl)
 		die_setup(SBX_FD_STATUS, "signalfd");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
 		die_setup(SBX_FD_STATUS, "socketpair");
-	/* Everything so far is the same for every run of this plugin under
-	 * this policy: a prepared run (sbx_run_prepare) waits here for the
-	 * go-ahead, its environment in pl->envp by then. */
-	for (;;) {
-		ssize_t n = read(SBX_FD_SYNC, &byte, 1);
-
-		if (n == 1)
-			break;
-		if (n == 0 || errno != EINTR)
-			_exit(111); /* the run was dropped */
-	}
 	args.pl = pl;
 	args.sock = pair[1];
 	args.other = pair[0];

@@ -26,8 +26,8 @@ struct sbx_jail {
 	int privileged; /* geteuid() == 0 at jail creation */
 	/* The plugin's RLIMIT_NOFILE, and the number of the descriptor that
 	 * hands the filter's listener to init (one the plugin can never
-	 * hold): the policy's `files`, or one less than the caller's hard
-	 * limit when that is lower. */
+	 * hold; the go-ahead comes on the next): the policy's `files`, or
+	 * two less than the caller's hard limit when that is lower. */
 	unsigned int nofile;
 	uid_t uid; /* identity inside; mapped 1:1 to the host */
 	gid_t gid;
@@ -222,7 +222,8 @@ int sbx_addr_loopback(const struct sockaddr_storage *ss);
 /* Fingerprint of everything the filter depends on in a policy. */
 uint64_t sbx_filter_fingerprint(const struct sbx_policy *p);
 /* Compile with libseccomp into out->insns (caller frees); handoff_fd is
- * the descriptor the child may sendmsg the listener on (jail->nofile). */
+ * the descriptor the child may sendmsg the listener on (jail->nofile),
+ * handoff_fd + 1 the one it may read the go-ahead from. */
 int sbx_filter_build(const struct sbx_policy *p, unsigned int handoff_fd,
 		     struct sbx_bpf *out, struct sbx_error *err);
 /* The same, but the allowed calls that name a path or a destination go to

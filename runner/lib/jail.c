@@ -36,10 +36,12 @@ struct sbx_jail *sbx_jail_new(const struct sbx_policy *p, struct sbx_error *err)
 		goto fail;
 	}
 	/* Under a lower hard limit (`ulimit -n 64` with `files 64`) the
-	 * hand-over descriptor must still fit: the plugin gets one less. */
+	 * hand-over and go-ahead descriptors must still fit: the plugin
+	 * gets two less. */
 	j->nofile = (unsigned int)p->files;
-	if (nofile.rlim_max != RLIM_INFINITY && nofile.rlim_max <= j->nofile)
-		j->nofile = (unsigned int)nofile.rlim_max - 1;
+	if (nofile.rlim_max != RLIM_INFINITY &&
+	    nofile.rlim_max <= j->nofile + 1)
+		j->nofile = (unsigned int)nofile.rlim_max - 2;
 	/* spp-run's pipes and init's detached mount trees (one per bind)
 	 * need descriptors too: below this, some step would fail */
 	if (nofile.rlim_max != RLIM_INFINITY &&

@@ -54,13 +54,13 @@ enum src_kind {
 #define METRICS_EVERY_MS 1000
 
 struct conn;
-struct tmpl;
+struct parked;
 struct reap;
 
 struct src {
 	enum src_kind kind;
 	struct conn *c;
-	struct tmpl *t;
+	struct parked *pk;
 	struct reap *r;
 };
 
@@ -82,16 +82,26 @@ struct reap {
  * TEMPLATES_MAX are held. */
 #define TEMPLATES_MAX 64
 #define TEMPLATE_IDLE_S 60
+/* Workers parked per line. One is enough on the 2-core bench machine
+ * (two gained nothing there): a request that comes before its worker is
+ * ready waits for the rest of its making, never longer than a run made
+ * from the start. */
+#define PARK_DEPTH 1
+
+struct parked {
+	pid_t pid; /* 0: none */
+	int pidfd, sock;
+	unsigned long seq; /* parked in this order: the oldest goes first */
+	struct src s_pid;
+};
 
 struct tmpl {
 	char *key; /* NULL: a free slot */
 	size_t keylen;
 	unsigned int asked; /* requests: a line asked for once parks none */
-	pid_t pid; /* 0: none parked */
-	int pidfd, sock;
+	struct parked p[PARK_DEPTH];
 	int netns; /* the line's `network none` runs share it; -1: none */
 	time_t used;
-	struct src s_pid;
 };
 
 enum conn_state { READING, RUNNING, WRITING };
@@ -428,22 +438,23 @@ static char *template_key(const struct spp_wire_req *r, const char *policy,
 	return b.s;
 }
 
-/* Kill and reap the template's parked worker, if any. */
-static void template_unpark(struct tmpl *t)
+/* Kill and reap a parked worker, if any. */
+static void unpark(struct parked *pk)
 {
-	if (t->pid <= 0)
+	if (pk->pid <= 0)
 		return;
-	syscall(SYS_pidfd_send_signal, t->pidfd, SIGKILL, NULL, 0);
-	while (waitpid(t->pid, NULL, 0) < 0 && errno == EINTR)
+	syscall(SYS_pidfd_send_signal, pk->pidfd, SIGKILL, NULL, 0);
+	while (waitpid(pk->pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	t->pid = 0;
-	unwatch(&t->pidfd);
-	close_fd(&t->sock);
+	pk->pid = 0;
+	unwatch(&pk->pidfd);
+	close_fd(&pk->sock);
 }
 
 static void template_drop(struct tmpl *t)
 {
-	template_unpark(t);
+	for (size_t i = 0; i < PARK_DEPTH; i++)
+		unpark(&t->p[i]);
 	close_fd(&t->netns);
 	free(t->key);
 	t->key = NULL;
@@ -469,9 +480,13 @@ static struct tmpl *template_get(char *key, size_t len)
 	t->key = key;
 	t->keylen = len;
 	t->asked = 0;
-	t->pid = 0;
-	t->pidfd = t->sock = t->netns = -1;
-	t->s_pid = (struct src){ SRC_PARKED, NULL, t, NULL };
+	t->netns = -1;
+	for (size_t i = 0; i < PARK_DEPTH; i++) {
+		t->p[i].pid = 0;
+		t->p[i].pidfd = t->p[i].sock = -1;
+		t->p[i].s_pid =
+			(struct src){ SRC_PARKED, NULL, &t->p[i], NULL };
+	}
 	return t;
 }
 
@@ -500,46 +515,56 @@ static int line_netns(void)
 	return fd;
 }
 
-/* Park the template's next worker (none parked: a failure only means
- * the next run is made from the start). */
+/* Park the template's next workers, up to PARK_DEPTH (a failure only
+ * means a later run is made from the start). */
 static void template_park(struct tmpl *t, const struct spp_wire_req *r,
 			  const char *policy)
 {
+	static unsigned long seq;
 	struct sbx_error err = { 0, "" };
-	pid_t pid;
 
-	if (t->pid > 0 || B.stopping)
+	if (B.stopping)
 		return;
 	if (t->netns < 0)
 		t->netns = line_netns();
-	pid = worker_park(B.conf, r, policy, t->netns, &t->pidfd, &t->sock,
-			  &err);
-	if (pid < 0) {
-		logline("warning", NULL, "cannot park a worker: %s", err.msg);
-		return;
-	}
-	t->pid = pid;
-	if (ep_add(t->pidfd, EPOLLIN, &t->s_pid) < 0) {
-		logline("warning", NULL, "epoll: %s", strerror(errno));
-		template_unpark(t);
+	for (size_t i = 0; i < PARK_DEPTH; i++) {
+		struct parked *pk = &t->p[i];
+
+		if (pk->pid > 0)
+			continue;
+		pk->pid = worker_park(B.conf, r, policy, t->netns, &pk->pidfd,
+				      &pk->sock, &err);
+		if (pk->pid < 0) {
+			pk->pid = 0;
+			logline("warning", NULL, "cannot park a worker: %s",
+				err.msg);
+			return;
+		}
+		pk->seq = ++seq;
+		if (ep_add(pk->pidfd, EPOLLIN, &pk->s_pid) < 0) {
+			logline("warning", NULL, "epoll: %s", strerror(errno));
+			unpark(pk);
+			return;
+		}
 	}
 }
 
 /* A parked worker ended before its request: forgotten (the next request
- * makes its run from the start, and parks another). */
-static void on_exit_parked(struct tmpl *t)
+ * parks another). */
+static void on_exit_parked(struct parked *pk)
 {
 	siginfo_t si;
 
 	memset(&si, 0, sizeof(si));
-	if (waitid(P_PIDFD, (id_t)t->pidfd, &si, WEXITED | WNOHANG) < 0 ||
+	if (pk->pidfd < 0 ||
+	    waitid(P_PIDFD, (id_t)pk->pidfd, &si, WEXITED | WNOHANG) < 0 ||
 	    si.si_pid == 0)
 		return;
 	logline("warning", NULL, "a parked worker ended (%s %d)",
 		si.si_code == CLD_EXITED ? "exit" : "signal", si.si_status);
-	t->pid = 0;
-	unwatch(&t->pidfd);
-	close_fd(&t->sock);
+	pk->pid = 0;
+	unwatch(&pk->pidfd);
+	close_fd(&pk->sock);
 }
 
 /* Templates not asked for in TEMPLATE_IDLE_S go, with their workers. */
@@ -562,27 +587,31 @@ static void templates_drop_all(void)
 			template_drop(&T[i]);
 }
 
-/* Hand the run to the template's parked worker: 0, or -1 (none, or it
- * could not take it: then it is dropped). */
+/* Hand the run to the template's oldest parked worker: 0, or -1 (none,
+ * or it could not take it: then it is dropped). */
 static int run_parked(struct conn *c, struct tmpl *t)
 {
 	struct sbx_error err = { 0, "" };
+	struct parked *pk = NULL;
 
-	if (t->pid <= 0)
+	for (size_t i = 0; i < PARK_DEPTH; i++)
+		if (t->p[i].pid > 0 && (!pk || t->p[i].seq < pk->seq))
+			pk = &t->p[i];
+	if (!pk)
 		return -1;
-	if (worker_hand_over(t->sock, &c->in, c->outfd, c->logfd, &err) < 0) {
+	if (worker_hand_over(pk->sock, &c->in, c->outfd, c->logfd, &err) < 0) {
 		logline("warning", c, "%s: parked worker: %s", c->what,
 			err.msg);
-		template_unpark(t);
+		unpark(pk);
 		return -1;
 	}
 	/* the worker is the run's now */
-	epoll_ctl(B.ep, EPOLL_CTL_DEL, t->pidfd, NULL);
-	c->pid = t->pid;
-	c->pidfd = t->pidfd;
-	c->done = t->sock;
-	t->pid = 0;
-	t->pidfd = t->sock = -1;
+	epoll_ctl(B.ep, EPOLL_CTL_DEL, pk->pidfd, NULL);
+	c->pid = pk->pid;
+	c->pidfd = pk->pidfd;
+	c->done = pk->sock;
+	pk->pid = 0;
+	pk->pidfd = pk->sock = -1;
 	if (ep_add(c->done, EPOLLIN, &c->s_done) < 0)
 		close_fd(&c->done); /* its exit is enough */
 	return 0;
@@ -1083,7 +1112,7 @@ int broker_serve(const struct broker_conf *conf, int lfd, struct sbx_error *err)
 				on_timer(s->c);
 				break;
 			case SRC_PARKED:
-				on_exit_parked(s->t);
+				on_exit_parked(s->pk);
 				break;
 			case SRC_IDLE:
 				on_idle_timer();
