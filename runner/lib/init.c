@@ -349,6 +349,9 @@ void sbx_init_main(const struct sbx_plan *pl)
 
 	/* If spp-run dies, the sandbox dies with it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* A parent that died before that is seen as the end of the sync
+	 * pipe: ours, inherited, must not keep it open. */
+	close(pl->sync_wr);
 	/* Wait until the parent has written our id maps. */
 	if (read(pl->sync_rd, &byte, 1) != 1)
 		_exit(111);

@@ -139,6 +139,7 @@ struct sbx_plan {
 	size_t nroots;
 	struct rlimit rl_cpu, rl_as, rl_nproc, rl_nofile, rl_fsize;
 	int sync_rd, status_wr, out_wr, err_wr; /* before init renumbers */
+	int sync_wr; /* the parent's end, which init closes at once */
 	double t0_ms; /* when the run began (CLOCK_MONOTONIC) */
 	/* envp points into this shared mapping, filled in by the parent
 	 * before the go-ahead: a prepared run gets its environment late */

@@ -177,6 +177,7 @@ static int run_prepare(struct run_state *rs, struct sbx_jail *j,
 	    pipe2(rs->status, O_CLOEXEC) < 0 || pipe2(rs->sync, O_CLOEXEC) < 0)
 		return sbx_fail(err, errno, "pipe: %s", strerror(errno));
 	pl->sync_rd = rs->sync[0];
+	pl->sync_wr = rs->sync[1];
 	pl->status_wr = rs->status[1];
 	pl->out_wr = rs->out[1];
 	pl->err_wr = rs->err[1];
