@@ -427,6 +427,19 @@ static int setup(struct setup *s, int argc, char **argv, char *esc,
 	return 0;
 }
 
+/* The run made (ran) or not: what it gave, or why it could not start,
+ * printed. Returns the exit status. */
+static int outcome(const struct setup *s, int ran, const struct sbx_result *r,
+		   char **env, const struct sbx_error *err)
+{
+	if (ran)
+		return finish(&s->cli, &s->pol, r, env);
+	fprintf(stderr, "spp-run: warning: %s: cannot start: %s\n", prog,
+		err->msg);
+	failed(&s->pol, r, s->cli.event);
+	return SBX_EXIT_TEMP;
+}
+
 int spp_run_main(int argc, char **argv, long smtpd)
 {
 	struct sbx_error err = { 0, "" };
@@ -453,13 +466,10 @@ int spp_run_main(int argc, char **argv, long smtpd)
 	env = sbx_env_build(&s.pol, s.cli.env.v, environ, &err);
 	if (env)
 		s.jail = make_jail(&s.cli, &s.pol, &err);
-	if (!s.jail || sbx_jail_run(s.jail, s.plugin_argv, env, &r, &err) < 0) {
-		fprintf(stderr, "spp-run: warning: %s: cannot start: %s\n",
-			prog, err.msg);
-		failed(&s.pol, &r, s.cli.event);
-	} else {
-		status = finish(&s.cli, &s.pol, &r, env);
-	}
+	status = outcome(&s,
+			 s.jail && sbx_jail_run(s.jail, s.plugin_argv, env, &r,
+						&err) == 0,
+			 &r, env, &err);
 	fflush(stdout);
 	sbx_result_clear(&r);
 	sbx_env_free(env);
@@ -556,15 +566,9 @@ int spp_run_parked(int argc, char **argv, int netns,
 	}
 	sbx_buf_free(&before.bytes);
 	sbx_buf_free(&now.bytes);
-	status = SBX_EXIT_TEMP;
 	env = sbx_env_build(&s.pol, s.cli.env.v, environ, &err);
-	if (!env || sbx_run_start(run, env, &r, &err) < 0) {
-		fprintf(stderr, "spp-run: warning: %s: cannot start: %s\n",
-			prog, err.msg);
-		failed(&s.pol, &r, s.cli.event);
-	} else {
-		status = finish(&s.cli, &s.pol, &r, env);
-	}
+	status = outcome(&s, env && sbx_run_start(run, env, &r, &err) == 0, &r,
+			 env, &err);
 	fflush(stdout);
 	fflush(stderr);
 	/* the verdict is out: the sandbox is torn down after */

@@ -414,6 +414,16 @@ static int memfd(const char *name)
 	return (int)syscall(SYS_memfd_create, name, 1U /* MFD_CLOEXEC */);
 }
 
+/* Has the process of pidfd ended? Then it is reaped (*si: how) and 1;
+ * 0 while it runs (or pidfd is -1). */
+static int ended(int pidfd, siginfo_t *si)
+{
+	memset(si, 0, sizeof(*si));
+	return pidfd >= 0 &&
+	       waitid(P_PIDFD, (id_t)pidfd, si, WEXITED | WNOHANG) == 0 &&
+	       si->si_pid != 0;
+}
+
 /* The template's key: the request but for its environment and the
  * pid of qmail-smtpd, NUL-separated. NULL when out of memory. */
 static char *template_key(const struct spp_wire_req *r, const char *policy,
@@ -555,10 +565,7 @@ static void on_exit_parked(struct parked *pk)
 {
 	siginfo_t si;
 
-	memset(&si, 0, sizeof(si));
-	if (pk->pidfd < 0 ||
-	    waitid(P_PIDFD, (id_t)pk->pidfd, &si, WEXITED | WNOHANG) < 0 ||
-	    si.si_pid == 0)
+	if (!ended(pk->pidfd, &si))
 		return;
 	logline("warning", NULL, "a parked worker ended (%s %d)",
 		si.si_code == CLD_EXITED ? "exit" : "signal", si.si_status);
@@ -767,10 +774,7 @@ static void on_exit_worker(struct conn *c)
 {
 	siginfo_t si;
 
-	memset(&si, 0, sizeof(si));
-	if (c->pidfd < 0 ||
-	    waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED | WNOHANG) < 0 ||
-	    si.si_pid == 0)
+	if (!ended(c->pidfd, &si))
 		return;
 	c->pid = 0;
 	B.nrun--;
@@ -796,12 +800,8 @@ static void on_reap(struct reap *r)
 {
 	siginfo_t si;
 
-	memset(&si, 0, sizeof(si));
-	if (r->pidfd < 0 ||
-	    waitid(P_PIDFD, (id_t)r->pidfd, &si, WEXITED | WNOHANG) < 0 ||
-	    si.si_pid == 0)
-		return;
-	reap_free(r);
+	if (ended(r->pidfd, &si))
+		reap_free(r);
 }
 
 /* A parked worker's run is over: its exit status came before its exit.

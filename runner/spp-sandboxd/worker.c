@@ -291,20 +291,30 @@ static int worker_enter(const char *home, pid_t broker, int outfd, int logfd,
 	return 0;
 }
 
+/* spp-run's command line for the request (its environment in environ),
+ * or the worker's end. */
+static char **worker_argv(const struct broker_conf *conf,
+			  const struct spp_wire_req *r, const char *policy,
+			  int *argc)
+{
+	char **argv = run_argv(r, policy, argc), **env = run_env(conf, r);
+
+	if (!argv || !env)
+		_exit(WORKER_SETUP_FAILED);
+	environ = env;
+	return argv;
+}
+
 static void worker(const struct broker_conf *conf, const struct spp_wire_req *r,
 		   const char *policy, pid_t broker, int outfd, int logfd,
 		   int nullfd)
 {
-	char **argv, **env;
+	char **argv;
 	int argc = 0, status;
 
 	if (worker_enter(r->home, broker, outfd, logfd, nullfd, NULL) < 0)
 		_exit(WORKER_SETUP_FAILED);
-	argv = run_argv(r, policy, &argc);
-	env = run_env(conf, r);
-	if (!argv || !env)
-		_exit(WORKER_SETUP_FAILED);
-	environ = env;
+	argv = worker_argv(conf, r, policy, &argc);
 	status = spp_run_main(argc, argv, r->smtpd);
 	fflush(stdout);
 	fflush(stderr);
@@ -446,7 +456,7 @@ pid_t worker_park(const struct broker_conf *conf, const struct spp_wire_req *r,
 	struct park pk = { conf, 3, { 0 } };
 	pid_t self = getpid(), pid;
 	int pair[2], prep, nullfd, argc = 0, status;
-	char **argv, **env;
+	char **argv;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
 		return sbx_fail(err, errno, "socketpair: %s", strerror(errno));
@@ -464,11 +474,7 @@ pid_t worker_park(const struct broker_conf *conf, const struct spp_wire_req *r,
 
 		if (worker_enter(r->home, self, nullfd, prep, nullfd, keep) < 0)
 			_exit(WORKER_SETUP_FAILED);
-		argv = run_argv(r, policy, &argc);
-		env = run_env(conf, r);
-		if (!argv || !env)
-			_exit(WORKER_SETUP_FAILED);
-		environ = env;
+		argv = worker_argv(conf, r, policy, &argc);
 		status = spp_run_parked(argc, argv, netns >= 0 ? 4 : -1,
 					await_request, run_done, &pk);
 		fflush(stdout);
