@@ -82,11 +82,11 @@ struct reap {
  * TEMPLATES_MAX are held. */
 #define TEMPLATES_MAX 64
 #define TEMPLATE_IDLE_S 60
-/* Workers parked per line. One is enough on the 2-core bench machine
- * (two gained nothing there): a request that comes before its worker is
- * ready waits for the rest of its making, never longer than a run made
- * from the start. */
-#define PARK_DEPTH 1
+/* Workers parked per line: a request takes one, and the line gets its
+ * workers back once that run replied (forking while a run goes on slows
+ * it), when none is left at once. Two keep the next request's ready
+ * meanwhile (a sandbox takes longer to make than a run). */
+#define PARK_DEPTH 2
 
 struct parked {
 	pid_t pid; /* 0: none */
@@ -96,6 +96,7 @@ struct parked {
 };
 
 struct tmpl {
+	unsigned long gen; /* changes when the slot takes another line */
 	char *key; /* NULL: a free slot */
 	size_t keylen;
 	unsigned int asked; /* requests: a line asked for once parks none */
@@ -109,6 +110,9 @@ enum conn_state { READING, RUNNING, WRITING };
 struct conn {
 	int fd, pidfd, timerfd, outfd, logfd;
 	int done; /* a parked worker's: its exit status comes here first */
+	struct tmpl *t; /* its line's template, while t->gen is tgen */
+	unsigned long tgen;
+	char *policy; /* the request's, to park the next worker with */
 	pid_t pid;
 	uid_t uid;
 	pid_t peer;
@@ -249,6 +253,7 @@ static void conn_free(struct conn *c)
 	close_fd(&c->logfd);
 	sbx_buf_free(&c->in);
 	sbx_buf_free(&c->out);
+	free(c->policy);
 	c->dead = 1;
 	c->next_dead = B.dead;
 	B.dead = c;
@@ -489,6 +494,7 @@ static struct tmpl *template_get(char *key, size_t len)
 		template_drop(t);
 	t->key = key;
 	t->keylen = len;
+	t->gen++;
 	t->asked = 0;
 	t->netns = -1;
 	for (size_t i = 0; i < PARK_DEPTH; i++) {
@@ -666,9 +672,20 @@ static void start_run(struct conn *c, struct spp_wire_req *r)
 	if (!t || run_parked(c, t) < 0)
 		c->pid = worker_start(B.conf, r, policy, c->outfd, c->logfd,
 				      &c->pidfd, &err);
-	/* the next run of a line asked for again is prepared now */
-	if (t && t->asked > 1 && c->pid > 0)
-		template_park(t, r, policy);
+	/* the next run of a line asked for again is prepared: now when none
+	 * is left parked, else once this one replied */
+	if (t && t->asked > 1 && c->pid > 0) {
+		size_t parked = 0;
+
+		for (size_t i = 0; i < PARK_DEPTH; i++)
+			parked += t->p[i].pid > 0;
+		if (!parked)
+			template_park(t, r, policy);
+		c->t = t;
+		c->tgen = t->gen;
+		c->policy = policy;
+		policy = NULL;
+	}
 	free(policy);
 	if (c->pid < 0) {
 		c->pid = 0;
@@ -769,6 +786,22 @@ static int fail_line(struct sbx_buf *out)
 }
 
 static void run_over(struct conn *c, const siginfo_t *si);
+
+/* The run replied: its line's template gets its workers back (parked
+ * now, not while the run went on). */
+static void refill(struct conn *c)
+{
+	struct sbx_error err = { 0, "" };
+	struct spp_wire_req r;
+	struct tmpl *t = c->t;
+
+	c->t = NULL;
+	if (!t || t->gen != c->tgen || !t->key ||
+	    spp_wire_req_parse(c->in.s, c->in.len, &r, &err) != 1)
+		return;
+	template_park(t, &r, c->policy);
+	spp_wire_req_clear(&r);
+}
 
 static void on_exit_worker(struct conn *c)
 {
@@ -919,6 +952,17 @@ static void run_over(struct conn *c, const siginfo_t *si)
 		logline("info", c, "%s: exit %d in %.1fms", c->what, status,
 			ms_since(&c->t0));
 	start_writing(c);
+	/* the reply goes first (the rest, if any, when the socket takes
+	 * it), then the line's next worker is forked */
+	if (!c->dead && c->state == WRITING) {
+		ssize_t n = send(c->fd, c->out.s, c->out.len,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n > 0)
+			c->sent = (size_t)n;
+	}
+	if (!c->dead)
+		refill(c);
 }
 
 static void on_write(struct conn *c)
