@@ -64,8 +64,10 @@ struct src {
 	struct reap *r;
 };
 
-/* A worker whose run is over (its reply made) while it still tears its
- * sandbox down: never killed, reaped when it ends. */
+/* A worker whose run is over (its reply made) or that was dropped
+ * parked, while it tears its sandbox down: never killed (but at the
+ * broker's stop, after REAP_TICKS of 10 ms), reaped when it ends. */
+#define REAP_TICKS 300
 struct reap {
 	pid_t pid;
 	int pidfd;
@@ -453,17 +455,43 @@ static char *template_key(const struct spp_wire_req *r, const char *policy,
 	return b.s;
 }
 
-/* Kill and reap a parked worker, if any. */
+/* A worker that ends by itself, tearing its sandbox down (its cgroup
+ * included: killed, it would leave that behind): reaped when it ends,
+ * never killed but at the broker's stop. Takes pidfd. */
+static void reap_add(pid_t pid, int pidfd)
+{
+	struct reap *r = calloc(1, sizeof(*r));
+
+	epoll_ctl(B.ep, EPOLL_CTL_DEL, pidfd, NULL);
+	if (r) {
+		r->pid = pid;
+		r->pidfd = pidfd;
+		r->s_pid = (struct src){ SRC_REAP, NULL, NULL, r };
+	}
+	if (!r || ep_add(pidfd, EPOLLIN, &r->s_pid) < 0) {
+		/* cannot be watched: waited for now */
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		close(pidfd);
+		free(r);
+		return;
+	}
+	r->next = B.reaping;
+	if (r->next)
+		r->next->prev = r;
+	B.reaping = r;
+}
+
+/* Drop a parked worker, if any: its socket closed, it undoes its
+ * sandbox and ends. */
 static void unpark(struct parked *pk)
 {
 	if (pk->pid <= 0)
 		return;
-	syscall(SYS_pidfd_send_signal, pk->pidfd, SIGKILL, NULL, 0);
-	while (waitpid(pk->pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	pk->pid = 0;
-	unwatch(&pk->pidfd);
 	close_fd(&pk->sock);
+	reap_add(pk->pid, pk->pidfd);
+	pk->pid = 0;
+	pk->pidfd = -1;
 }
 
 static void template_drop(struct tmpl *t)
@@ -842,7 +870,6 @@ static void on_reap(struct reap *r)
  * when it ends. */
 static void on_done(struct conn *c)
 {
-	struct reap *r;
 	siginfo_t si;
 	int32_t st;
 	ssize_t n;
@@ -850,28 +877,10 @@ static void on_done(struct conn *c)
 	if (c->state != RUNNING || c->pid <= 0)
 		return;
 	n = recv(c->done, &st, sizeof(st), MSG_DONTWAIT);
-	if (n != (ssize_t)sizeof(st) || c->gone || c->capped ||
-	    !(r = calloc(1, sizeof(*r)))) {
-		unwatch(&c->done); /* its exit says how it went */
-		return;
-	}
 	unwatch(&c->done);
-	epoll_ctl(B.ep, EPOLL_CTL_DEL, c->pidfd, NULL);
-	r->pid = c->pid;
-	r->pidfd = c->pidfd;
-	r->s_pid = (struct src){ SRC_REAP, NULL, NULL, r };
-	if (ep_add(r->pidfd, EPOLLIN, &r->s_pid) < 0) {
-		/* cannot be watched: waited for now */
-		while (waitpid(r->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		close(r->pidfd);
-		free(r);
-	} else {
-		r->next = B.reaping;
-		if (r->next)
-			r->next->prev = r;
-		B.reaping = r;
-	}
+	if (n != (ssize_t)sizeof(st) || c->gone || c->capped)
+		return; /* its exit says how it went */
+	reap_add(c->pid, c->pidfd);
 	c->pid = 0;
 	c->pidfd = -1;
 	B.nrun--;
@@ -1187,12 +1196,23 @@ int broker_serve(const struct broker_conf *conf, int lfd, struct sbx_error *err)
 	if (conf->metrics && metrics_dirty(conf->metrics))
 		metrics_write_now();
 	templates_drop_all();
-	/* workers tearing their sandboxes down: a moment each */
-	while (B.reaping) {
+	/* workers tearing their sandboxes down: a moment each, a few
+	 * seconds in all (one stuck making its sandbox is killed) */
+	for (int tick = 0; B.reaping; tick++) {
 		struct reap *r = B.reaping;
+		siginfo_t si;
 
-		while (waitpid(r->pid, NULL, 0) < 0 && errno == EINTR)
-			;
+		if (tick == REAP_TICKS)
+			for (struct reap *k = B.reaping; k; k = k->next)
+				syscall(SYS_pidfd_send_signal, k->pidfd,
+					SIGKILL, NULL, 0);
+		if (!ended(r->pidfd, &si) && tick < REAP_TICKS) {
+			usleep(10000);
+			continue;
+		}
+		if (tick >= REAP_TICKS)
+			while (waitpid(r->pid, NULL, 0) < 0 && errno == EINTR)
+				;
 		B.reaping = r->next;
 		close(r->pidfd);
 		free(r);
