@@ -533,8 +533,12 @@ int spp_run_parked(int argc, char **argv, int netns,
 	char esc[200];
 	long smtpd = 0;
 	int status, have_stat = 0;
+	struct stat net0, net1;
 
 	memset(&s, 0, sizeof(s));
+	/* the network namespace a run made from the start must be in */
+	if (netns >= 0 && stat("/proc/self/ns/net", &net0) < 0)
+		netns = -1;
 	/* stat first: a policy changed while it is read is seen later */
 	if (sbx_cli_parse(&cli, argc, argv, &err) == 0) {
 		have_stat = !cli.policy || snapshot(cli.policy, &before) == 0;
@@ -560,7 +564,17 @@ int spp_run_parked(int argc, char **argv, int netns,
 		setup_clear(&s);
 		sbx_buf_free(&before.bytes);
 		sbx_buf_free(&now.bytes);
-		status = spp_run_main(argc, argv, smtpd);
+		/* never a `loopback` or `host` run from the line's namespace,
+		 * where its services are out of reach */
+		if (netns >= 0 && (stat("/proc/self/ns/net", &net1) < 0 ||
+				   net1.st_ino != net0.st_ino)) {
+			sbx_fail(&err, EPERM,
+				 "cannot go back to the broker's network "
+				 "namespace");
+			status = fatal_config(&err);
+		} else {
+			status = spp_run_main(argc, argv, smtpd);
+		}
 		done(ctx, status);
 		return status;
 	}
