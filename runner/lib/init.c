@@ -333,6 +333,7 @@ static int plugin_entry(void *arg)
 	const struct plugin_args *a = arg;
 
 	close(a->other);
+	prctl(PR_SET_NAME, "spp-plugin");
 	plugin_main(a->pl, a->sock);
 }
 
@@ -347,6 +348,8 @@ void sbx_init_main(const struct sbx_plan *pl)
 	char byte;
 	pid_t child;
 
+	/* ps and perf tell the sandbox's init from its parent */
+	prctl(PR_SET_NAME, "spp-init");
 	/* If spp-run dies, the sandbox dies with it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* A parent that died before that is seen as the end of the sync

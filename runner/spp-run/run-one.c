@@ -23,6 +23,9 @@
 extern char **environ;
 
 static const char *prog = "-";
+/* where prog is escaped to: it names the plugin for as long as a parked
+ * worker runs it */
+static char prog_esc[200];
 /* qmail-smtpd, named by the report line */
 static long smtpd_pid;
 
@@ -446,11 +449,10 @@ int spp_run_main(int argc, char **argv, long smtpd)
 	struct sbx_result r = { 0 };
 	struct setup s;
 	char **env = NULL;
-	char esc[200];
 	int status = SBX_EXIT_TEMP, rc;
 
 	smtpd_pid = smtpd;
-	rc = setup(&s, argc, argv, esc, sizeof(esc), &err);
+	rc = setup(&s, argc, argv, prog_esc, sizeof(prog_esc), &err);
 	if (rc == 1) {
 		usage(stdout);
 		fflush(stdout);
@@ -519,55 +521,69 @@ static int same_snapshot(const struct snapshot *a, const struct snapshot *b)
 	       (!a->bytes.len || !memcmp(a->bytes.s, b->bytes.s, a->bytes.len));
 }
 
-int spp_run_parked(int argc, char **argv, int netns,
-		   int (*await)(void *ctx, long *smtpd),
-		   void (*done)(void *ctx, int status), void *ctx)
+/* One parked run, or the cold one that replaces it (see spp_run_parked):
+ * its status, or -1 when await() failed. s, before and *have_setup are
+ * the worker's, kept from run to run while the policy stays the same. */
+static int parked_once(int argc, char **argv, int netns,
+		       const struct stat *net0, struct setup *s,
+		       struct snapshot *before, int *have_setup,
+		       const struct spp_parked_ops *ops, void *ctx)
 {
 	struct sbx_error err = { 0, "" };
 	struct sbx_result r = { 0 };
 	struct sbx_run *run = NULL;
-	struct snapshot before = { 0 }, now = { 0 };
+	struct snapshot now = { 0 };
 	struct sbx_cli cli;
-	struct setup s;
 	char **env = NULL;
-	char esc[200];
 	long smtpd = 0;
-	int status, have_stat = 0;
-	struct stat net0, net1;
+	int status;
+	struct stat net1;
 
-	memset(&s, 0, sizeof(s));
-	/* the network namespace a run made from the start must be in */
-	if (netns >= 0 && stat("/proc/self/ns/net", &net0) < 0)
-		netns = -1;
-	/* stat first: a policy changed while it is read is seen later */
-	if (sbx_cli_parse(&cli, argc, argv, &err) == 0) {
-		have_stat = !cli.policy || snapshot(cli.policy, &before) == 0;
-		sbx_cli_clear(&cli);
+	if (!*have_setup) {
+		/* stat first: a policy changed while it is read is seen
+		 * later */
+		memset(s, 0, sizeof(*s));
+		memset(before, 0, sizeof(*before));
+		if (sbx_cli_parse(&cli, argc, argv, &err) == 0) {
+			*have_setup = !cli.policy ||
+				      snapshot(cli.policy, before) == 0;
+			sbx_cli_clear(&cli);
+		}
+		if (*have_setup &&
+		    (setup(s, argc, argv, prog_esc, sizeof(prog_esc), &err) <
+			     0 ||
+		     !(s->jail = make_jail(&s->cli, &s->pol, &err)) ||
+		     (netns >= 0 &&
+		      sbx_jail_set_netns(s->jail, netns, &err) < 0))) {
+			setup_clear(s);
+			sbx_buf_free(&before->bytes);
+			*have_setup = 0;
+		}
 	}
-	if (have_stat && setup(&s, argc, argv, esc, sizeof(esc), &err) == 0 &&
-	    (s.jail = make_jail(&s.cli, &s.pol, &err)) &&
-	    (netns < 0 || sbx_jail_set_netns(s.jail, netns, &err) >= 0))
-		run = sbx_run_prepare(s.jail, s.plugin_argv, &err);
-	if (await(ctx, &smtpd) < 0) {
+	if (*have_setup)
+		run = sbx_run_prepare(s->jail, s->plugin_argv, &err);
+	if (ops->await(ctx, &smtpd) < 0) {
 		sbx_run_free(run);
-		setup_clear(&s);
-		sbx_buf_free(&before.bytes);
 		return -1;
 	}
 	smtpd_pid = smtpd;
 	/* anything not prepared, or prepared from what changed since: the
-	 * run is made from the start, as spp-run makes it */
+	 * run is made from the start, as spp-run makes it, and the next
+	 * one from what is there then */
 	if (!run || !sbx_run_fresh(run) ||
-	    (s.cli.policy && (snapshot(s.cli.policy, &now) < 0 ||
-			      !same_snapshot(&before, &now)))) {
+	    (s->cli.policy && (snapshot(s->cli.policy, &now) < 0 ||
+			       !same_snapshot(before, &now)))) {
 		sbx_run_free(run);
-		setup_clear(&s);
-		sbx_buf_free(&before.bytes);
+		if (*have_setup) {
+			setup_clear(s);
+			sbx_buf_free(&before->bytes);
+			*have_setup = 0;
+		}
 		sbx_buf_free(&now.bytes);
 		/* never a `loopback` or `host` run from the line's namespace,
 		 * where its services are out of reach */
 		if (netns >= 0 && (stat("/proc/self/ns/net", &net1) < 0 ||
-				   net1.st_ino != net0.st_ino)) {
+				   net1.st_ino != net0->st_ino)) {
 			sbx_fail(&err, EPERM,
 				 "cannot go back to the broker's network "
 				 "namespace");
@@ -575,21 +591,44 @@ int spp_run_parked(int argc, char **argv, int netns,
 		} else {
 			status = spp_run_main(argc, argv, smtpd);
 		}
-		done(ctx, status);
+		ops->done(ctx, status);
 		return status;
 	}
-	sbx_buf_free(&before.bytes);
 	sbx_buf_free(&now.bytes);
-	env = sbx_env_build(&s.pol, s.cli.env.v, environ, &err);
-	status = outcome(&s, env && sbx_run_start(run, env, &r, &err) == 0, &r,
+	env = sbx_env_build(&s->pol, s->cli.env.v, environ, &err);
+	status = outcome(s, env && sbx_run_start(run, env, &r, &err) == 0, &r,
 			 env, &err);
 	fflush(stdout);
 	fflush(stderr);
 	/* the verdict is out: the sandbox is torn down after */
-	done(ctx, status);
+	ops->done(ctx, status);
 	sbx_run_free(run);
 	sbx_result_clear(&r);
 	sbx_env_free(env);
-	setup_clear(&s);
+	return status;
+}
+
+int spp_run_parked(int argc, char **argv, int netns,
+		   const struct spp_parked_ops *ops, void *ctx)
+{
+	struct snapshot before = { 0 };
+	struct setup s;
+	int have_setup = 0, status = -1, last;
+	struct stat net0;
+
+	memset(&s, 0, sizeof(s));
+	/* the network namespace a run made from the start must be in */
+	if (netns >= 0 && stat("/proc/self/ns/net", &net0) < 0)
+		netns = -1;
+	while ((last = parked_once(argc, argv, netns, &net0, &s, &before,
+				   &have_setup, ops, ctx)) >= 0) {
+		status = last;
+		if (ops->next(ctx) < 0)
+			break;
+	}
+	if (have_setup) {
+		setup_clear(&s);
+		sbx_buf_free(&before.bytes);
+	}
 	return status;
 }

@@ -13,18 +13,31 @@
  * or policy error) or 111; stdout is flushed. */
 int spp_run_main(int argc, char **argv, long smtpd);
 
-/* spp_run_main() in two halves, for spp-sandboxd's parked workers: the
- * policy read and the sandbox prepared (sbx_run_prepare), then await()
- * blocks until the run's request came (it sets environ, stdout and
- * stderr, and *smtpd), then the run. When anything could not be prepared,
- * or the policy file, a policy path or the plugin changed while it
- * waited, the run is spp_run_main()'s from the start. done() is called
- * with the exit status once stdout and stderr are complete, before the
- * sandbox is torn down. netns (or -1) is a network namespace for the
- * run under a `network none` policy (sbx_jail_set_netns). Returns as
- * spp_run_main(), or -1 when await() did (no request: nothing printed). */
+/* What a parked worker is told by (spp_run_parked). */
+struct spp_parked_ops {
+	/* blocks until a run's request came (sets environ, stdout, stderr
+	 * and *smtpd); -1 when none will */
+	int (*await)(void *ctx, long *smtpd);
+	/* the run's exit status, once stdout and stderr are complete and
+	 * before its sandbox is torn down */
+	void (*done)(void *ctx, int status);
+	/* after a run: stdout, stderr and environ back as they were before
+	 * the first (the next sandbox's warnings are not the last run's);
+	 * -1 ends the worker */
+	int (*next)(void *ctx);
+};
+
+/* spp_run_main() in two halves, over and over, for spp-sandboxd's parked
+ * workers: the policy read and a sandbox prepared (sbx_run_prepare), then
+ * await(), then the run, done(), next(), and the next sandbox prepared.
+ * The policy is read once while it stays the same. When anything could
+ * not be prepared, or the policy file, a policy path or the plugin
+ * changed while it waited, the run is spp_run_main()'s from the start
+ * and the next is prepared from the policy as it is then. netns (or -1)
+ * is a network namespace for runs under a `network none` policy
+ * (sbx_jail_set_netns). Returns the last run's status (as
+ * spp_run_main()), or -1 when there was none. */
 int spp_run_parked(int argc, char **argv, int netns,
-		   int (*await)(void *ctx, long *smtpd),
-		   void (*done)(void *ctx, int status), void *ctx);
+		   const struct spp_parked_ops *ops, void *ctx);
 
 #endif

@@ -77,23 +77,31 @@ struct reap {
 
 /* Per plugin line (qmail home, event, policy, flags, program and
  * arguments), a worker parked with its run's sandbox prepared: a request
- * for it pays for the hand-over and the run only, and the next one is
- * parked at once. A line is parked for from its second request on (a
+ * for it pays for the hand-over and the run only. Once it replied, the
+ * worker prepares its next run's sandbox and is parked again (a worker
+ * forked for every run cost a quarter of the CPU a run takes), up to
+ * WORKER_RUNS runs; then a new one is forked. A line is parked for from its second request on (a
  * one-off line costs one sandbox, not two). A template not asked for in
  * TEMPLATE_IDLE_S is dropped; the least recently used goes when
  * TEMPLATES_MAX are held. */
 #define TEMPLATES_MAX 64
 #define TEMPLATE_IDLE_S 60
-/* Workers parked per line: a request takes one, and the line gets its
- * workers back once that run replied (forking while a run goes on slows
- * it), when none is left at once. Two keep the next request's ready
- * meanwhile (a sandbox takes longer to make than a run). */
-#define PARK_DEPTH 2
+/* Workers per line: PARK_MIN once it is asked for again (two keep the
+ * next request's sandbox ready while one is made: that takes longer than
+ * a run), one more for each request that found none parked, up to
+ * PARK_MAX (the line's runs at once). A request takes one; the line gets
+ * its workers back once that run replied (forking while a run goes on
+ * slows it), when none is left at once. */
+#define PARK_MIN 2
+#define PARK_MAX 8
+/* Runs one parked worker makes: a bound on whatever it might keep. */
+#define WORKER_RUNS 1000
 
 struct parked {
 	pid_t pid; /* 0: none */
 	int pidfd, sock;
 	unsigned long seq; /* parked in this order: the oldest goes first */
+	unsigned int runs; /* made by this worker */
 	struct src s_pid;
 };
 
@@ -102,7 +110,8 @@ struct tmpl {
 	char *key; /* NULL: a free slot */
 	size_t keylen;
 	unsigned int asked; /* requests: a line asked for once parks none */
-	struct parked p[PARK_DEPTH];
+	struct parked p[PARK_MAX];
+	unsigned int out; /* its workers making a run, to come back */
 	int netns; /* the line's `network none` runs share it; -1: none */
 	time_t used;
 };
@@ -112,6 +121,9 @@ enum conn_state { READING, RUNNING, WRITING };
 struct conn {
 	int fd, pidfd, timerfd, outfd, logfd;
 	int done; /* a parked worker's: its exit status comes here first */
+	unsigned int wruns; /* runs its worker made before this one */
+	struct tmpl *ot; /* the template its worker came from, while its */
+	unsigned long ogen; /* gen is ogen (the worker counts in ot->out) */
 	struct tmpl *t; /* its line's template, while t->gen is tgen */
 	unsigned long tgen;
 	char *policy; /* the request's, to park the next worker with */
@@ -147,6 +159,7 @@ static struct src src_metrics = { SRC_METRICS, NULL, NULL, NULL };
 static struct src src_idle = { SRC_IDLE, NULL, NULL, NULL };
 static struct tmpl T[TEMPLATES_MAX];
 static int idle_fd = -1;
+static unsigned long park_seq; /* the order workers were parked in */
 
 static void logline(const char *level, const struct conn *c, const char *fmt,
 		    ...) __attribute__((format(printf, 3, 4)));
@@ -230,10 +243,19 @@ static void unwatch(int *fd)
 	close_fd(fd);
 }
 
+/* c's worker, taken parked, no longer counts as its template's. */
+static void out_release(struct conn *c)
+{
+	if (c->ot && c->ot->gen == c->ogen && c->ot->out)
+		c->ot->out--;
+	c->ot = NULL;
+}
+
 static void conn_free(struct conn *c)
 {
 	if (!c || c->dead)
 		return;
+	out_release(c);
 	/* a worker still there is killed and reaped: nothing outlives its
 	 * connection */
 	if (c->pid > 0) {
@@ -496,11 +518,13 @@ static void unpark(struct parked *pk)
 
 static void template_drop(struct tmpl *t)
 {
-	for (size_t i = 0; i < PARK_DEPTH; i++)
+	for (size_t i = 0; i < PARK_MAX; i++)
 		unpark(&t->p[i]);
 	close_fd(&t->netns);
 	free(t->key);
 	t->key = NULL;
+	t->out = 0;
+	t->gen++; /* its workers out are not its own any more */
 }
 
 /* The template of key, taking a free or the least recently used slot
@@ -525,7 +549,7 @@ static struct tmpl *template_get(char *key, size_t len)
 	t->gen++;
 	t->asked = 0;
 	t->netns = -1;
-	for (size_t i = 0; i < PARK_DEPTH; i++) {
+	for (size_t i = 0; i < PARK_MAX; i++) {
 		t->p[i].pid = 0;
 		t->p[i].pidfd = t->p[i].sock = -1;
 		t->p[i].s_pid =
@@ -559,23 +583,28 @@ static int line_netns(void)
 	return fd;
 }
 
-/* Park the template's next workers, up to PARK_DEPTH (a failure only
- * means a later run is made from the start). */
+/* Park workers until the template has want (parked and out; a failure
+ * only means a later run is made from the start). */
 static void template_park(struct tmpl *t, const struct spp_wire_req *r,
-			  const char *policy)
+			  const char *policy, unsigned int want)
 {
-	static unsigned long seq;
 	struct sbx_error err = { 0, "" };
+	unsigned int have = t->out;
 
 	if (B.stopping)
 		return;
+	for (size_t i = 0; i < PARK_MAX; i++)
+		have += t->p[i].pid > 0;
+	if (have >= want)
+		return;
 	if (t->netns < 0)
 		t->netns = line_netns();
-	for (size_t i = 0; i < PARK_DEPTH; i++) {
+	for (size_t i = 0; i < PARK_MAX && have < want; i++) {
 		struct parked *pk = &t->p[i];
 
 		if (pk->pid > 0)
 			continue;
+		have++;
 		pk->pid = worker_park(B.conf, r, policy, t->netns, &pk->pidfd,
 				      &pk->sock, &err);
 		if (pk->pid < 0) {
@@ -584,7 +613,8 @@ static void template_park(struct tmpl *t, const struct spp_wire_req *r,
 				err.msg);
 			return;
 		}
-		pk->seq = ++seq;
+		pk->seq = ++park_seq;
+		pk->runs = 0;
 		if (ep_add(pk->pidfd, EPOLLIN, &pk->s_pid) < 0) {
 			logline("warning", NULL, "epoll: %s", strerror(errno));
 			unpark(pk);
@@ -635,7 +665,7 @@ static int run_parked(struct conn *c, struct tmpl *t)
 	struct sbx_error err = { 0, "" };
 	struct parked *pk = NULL;
 
-	for (size_t i = 0; i < PARK_DEPTH; i++)
+	for (size_t i = 0; i < PARK_MAX; i++)
 		if (t->p[i].pid > 0 && (!pk || t->p[i].seq < pk->seq))
 			pk = &t->p[i];
 	if (!pk)
@@ -651,6 +681,10 @@ static int run_parked(struct conn *c, struct tmpl *t)
 	c->pid = pk->pid;
 	c->pidfd = pk->pidfd;
 	c->done = pk->sock;
+	c->wruns = pk->runs;
+	c->ot = t;
+	c->ogen = t->gen;
+	t->out++;
 	pk->pid = 0;
 	pk->pidfd = pk->sock = -1;
 	if (ep_add(c->done, EPOLLIN, &c->s_done) < 0)
@@ -705,10 +739,12 @@ static void start_run(struct conn *c, struct spp_wire_req *r)
 	if (t && t->asked > 1 && c->pid > 0) {
 		size_t parked = 0;
 
-		for (size_t i = 0; i < PARK_DEPTH; i++)
+		for (size_t i = 0; i < PARK_MAX; i++)
 			parked += t->p[i].pid > 0;
 		if (!parked)
-			template_park(t, r, policy);
+			template_park(t, r, policy,
+				      t->out + 1 > PARK_MIN ? t->out + 1 :
+							      PARK_MIN);
 		c->t = t;
 		c->tgen = t->gen;
 		c->policy = policy;
@@ -827,7 +863,7 @@ static void refill(struct conn *c)
 	if (!t || t->gen != c->tgen || !t->key ||
 	    spp_wire_req_parse(c->in.s, c->in.len, &r, &err) != 1)
 		return;
-	template_park(t, &r, c->policy);
+	template_park(t, &r, c->policy, PARK_MIN);
 	spp_wire_req_clear(&r);
 }
 
@@ -865,9 +901,38 @@ static void on_reap(struct reap *r)
 		reap_free(r);
 }
 
+/* A parked worker whose run replied, tearing that run's sandbox down and
+ * preparing the next: parked again in its line's template (still that
+ * line's, a place free, fewer than WORKER_RUNS made), else told to end
+ * (its socket closed) and reaped when it does. */
+static void worker_return(struct conn *c)
+{
+	struct tmpl *t = c->ot && c->ot->gen == c->ogen ? c->ot : NULL;
+	struct parked *pk = NULL;
+
+	out_release(c);
+	epoll_ctl(B.ep, EPOLL_CTL_DEL, c->pidfd, NULL);
+	if (t && t->key && !B.stopping && c->wruns + 1 < WORKER_RUNS)
+		for (size_t i = 0; i < PARK_MAX && !pk; i++)
+			if (t->p[i].pid <= 0)
+				pk = &t->p[i];
+	if (pk && ep_add(c->pidfd, EPOLLIN, &pk->s_pid) == 0) {
+		pk->pid = c->pid;
+		pk->pidfd = c->pidfd;
+		pk->sock = c->done;
+		pk->runs = c->wruns + 1;
+		pk->seq = ++park_seq;
+		c->done = -1;
+	} else {
+		close_fd(&c->done);
+		reap_add(c->pid, c->pidfd);
+	}
+	c->pid = 0;
+	c->pidfd = -1;
+}
+
 /* A parked worker's run is over: its exit status came before its exit.
- * The reply goes now; the worker, tearing its sandbox down, is reaped
- * when it ends. */
+ * The reply goes now, the worker back to its template. */
 static void on_done(struct conn *c)
 {
 	siginfo_t si;
@@ -877,12 +942,12 @@ static void on_done(struct conn *c)
 	if (c->state != RUNNING || c->pid <= 0)
 		return;
 	n = recv(c->done, &st, sizeof(st), MSG_DONTWAIT);
-	unwatch(&c->done);
-	if (n != (ssize_t)sizeof(st) || c->gone || c->capped)
+	epoll_ctl(B.ep, EPOLL_CTL_DEL, c->done, NULL);
+	if (n != (ssize_t)sizeof(st) || c->gone || c->capped) {
+		close_fd(&c->done);
 		return; /* its exit says how it went */
-	reap_add(c->pid, c->pidfd);
-	c->pid = 0;
-	c->pidfd = -1;
+	}
+	worker_return(c);
 	B.nrun--;
 	memset(&si, 0, sizeof(si));
 	si.si_code = CLD_EXITED;

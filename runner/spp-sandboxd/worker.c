@@ -265,6 +265,7 @@ static int worker_enter(const char *home, pid_t broker, int outfd, int logfd,
 				  "failed\n";
 	sigset_t all;
 
+	prctl(PR_SET_NAME, "spp-worker");
 	sigfillset(&all);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
@@ -367,8 +368,24 @@ pid_t worker_start(const struct broker_conf *conf, const struct spp_wire_req *r,
 struct park {
 	const struct broker_conf *conf;
 	int sock; /* 3; the preparation's log is on 2 until the request */
-	struct spp_wire_req req;
+	struct spp_wire_req req; /* the run's, while it runs */
+	char **env; /* the run's environment, from req */
+	char **park_env; /* the environment sandboxes are prepared in */
 };
+
+/* run_env()'s array: its own string (SPPSANDBOX_CGROUP) last */
+static void run_env_free(const struct broker_conf *conf, char **env)
+{
+	size_t n = 0;
+
+	if (!env)
+		return;
+	while (env[n])
+		n++;
+	if (conf->cgroup && n)
+		free(env[n - 1]);
+	free(env);
+}
 
 /* Receive the request's descriptors: the request, stdout, stderr. */
 static int recv_fds(int sock, int fds[3])
@@ -423,13 +440,19 @@ static int await_request(void *ctx, long *smtpd)
 	    st.st_size > SPP_WIRE_REQ_MAX ||
 	    !(buf = malloc((size_t)st.st_size)) ||
 	    pread(fds[0], buf, (size_t)st.st_size, 0) != st.st_size ||
-	    spp_wire_req_parse(buf, (size_t)st.st_size, &pk->req, &err) != 1 ||
-	    !(env = run_env(pk->conf, &pk->req)))
+	    spp_wire_req_parse(buf, (size_t)st.st_size, &pk->req, &err) != 1)
 		goto out;
+	if (!(env = run_env(pk->conf, &pk->req))) {
+		spp_wire_req_clear(&pk->req);
+		goto out;
+	}
 	copy_log(2, fds[2]);
-	if (dup2(fds[1], 1) < 0 || dup2(fds[2], 2) < 0)
+	if (dup2(fds[1], 1) < 0 || dup2(fds[2], 2) < 0) {
+		run_env_free(pk->conf, env);
+		spp_wire_req_clear(&pk->req);
 		goto out;
-	environ = env;
+	}
+	environ = pk->env = env;
 	*smtpd = pk->req.smtpd;
 	rc = 0;
 out:
@@ -449,11 +472,37 @@ static void run_done(void *ctx, int status)
 	(void)!send(pk->sock, &st, sizeof(st), MSG_NOSIGNAL);
 }
 
+/* After a run: stdout on /dev/null, stderr a new log of the next
+ * preparation, the run's request and environment gone. */
+static int next_run(void *ctx)
+{
+	struct park *pk = ctx;
+	int null, log, rc = 0;
+
+	fflush(stdout);
+	fflush(stderr);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	log = (int)syscall(SYS_memfd_create, "spp-prep", 1U /* CLOEXEC */);
+	if (null < 0 || log < 0 || dup2(null, 1) < 0 || dup2(log, 2) < 0)
+		rc = -1;
+	if (null >= 0)
+		close(null);
+	if (log >= 0)
+		close(log);
+	environ = pk->park_env;
+	run_env_free(pk->conf, pk->env);
+	pk->env = NULL;
+	spp_wire_req_clear(&pk->req);
+	return rc;
+}
+
 pid_t worker_park(const struct broker_conf *conf, const struct spp_wire_req *r,
 		  const char *policy, int netns, int *pidfd, int *sock,
 		  struct sbx_error *err)
 {
-	struct park pk = { conf, 3, { 0 } };
+	static const struct spp_parked_ops ops = { await_request, run_done,
+						   next_run };
+	struct park pk = { conf, 3, { 0 }, NULL, NULL };
 	pid_t self = getpid(), pid;
 	int pair[2], prep, nullfd, argc = 0, status;
 	char **argv;
@@ -475,8 +524,9 @@ pid_t worker_park(const struct broker_conf *conf, const struct spp_wire_req *r,
 		if (worker_enter(r->home, self, nullfd, prep, nullfd, keep) < 0)
 			_exit(WORKER_SETUP_FAILED);
 		argv = worker_argv(conf, r, policy, &argc);
-		status = spp_run_parked(argc, argv, netns >= 0 ? 4 : -1,
-					await_request, run_done, &pk);
+		pk.park_env = environ;
+		status = spp_run_parked(argc, argv, netns >= 0 ? 4 : -1, &ops,
+					&pk);
 		fflush(stdout);
 		fflush(stderr);
 		_exit(status < 0 ? WORKER_SETUP_FAILED : status);
