@@ -250,18 +250,48 @@ static long lines_of(const char *path)
 	return n;
 }
 
+/* The most RSS and descriptors of one of the broker's workers (its
+ * children: parked workers make run after run), and how many there are. */
+static void workers(long bpid, long *n, long *rss, long *fds)
+{
+	char path[64];
+	long pid;
+	FILE *f;
+
+	*n = *rss = *fds = 0;
+	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children", bpid, bpid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fscanf(f, "%ld", &pid) == 1) {
+		long kb = status_kb(pid, "VmRSS:"), nfd;
+
+		snprintf(path, sizeof(path), "/proc/%ld/fd", pid);
+		nfd = count_dir(path);
+		(*n)++;
+		if (kb > *rss)
+			*rss = kb;
+		if (nfd > *fds)
+			*fds = nfd;
+	}
+	fclose(f);
+}
+
 /* The broker's descriptors, RSS, mounts (its mount namespace) and
- * processes (its children, and all on the host). */
+ * processes (its children, and all on the host); its workers'. */
 static void sample(long bpid, long runs)
 {
 	char path[64];
+	long nw, wrss, wfds;
 
 	snprintf(path, sizeof(path), "/proc/%ld/fd", bpid);
 	long fds = count_dir(path);
 	snprintf(path, sizeof(path), "/proc/%ld/mounts", bpid);
-	printf("soak: runs %ld fds %ld rss_kb %ld mounts %ld procs %ld\n", runs,
-	       fds, status_kb(bpid, "VmRSS:"), lines_of(path),
-	       count_dir("-d /proc/[0-9]*"));
+	workers(bpid, &nw, &wrss, &wfds);
+	printf("soak: runs %ld fds %ld rss_kb %ld mounts %ld procs %ld "
+	       "workers %ld worker_rss_kb %ld worker_fds %ld\n",
+	       runs, fds, status_kb(bpid, "VmRSS:"), lines_of(path),
+	       count_dir("-d /proc/[0-9]*"), nw, wrss, wfds);
 	fflush(stdout);
 }
 
@@ -354,13 +384,17 @@ int main(int argc, char **argv)
 	       p99[BROKER] / med[BROKER] <= GOAL_P99_MEDIAN ? "MET" : "MISSED");
 	printf("ratio spp-run/broker %.2f; spp-run --broker/spp-run %.2f\n",
 	       med[SPPRUN] / med[BROKER], med[SPPRUN_BROKER] / med[SPPRUN]);
-	if (active[BWRAP])
+	if (active[BWRAP]) {
 		printf("ratio bwrap/broker %.2f (goal >= %.1f) %s\n",
 		       med[BWRAP] / med[BROKER], GOAL_BWRAP_BROKER,
 		       med[BWRAP] / med[BROKER] >= GOAL_BWRAP_BROKER ?
 			       "MET" :
 			       "MISSED");
-	else
+		/* a run through anything includes the plugin's own exec */
+		printf("ratio bwrap/bare %.2f (the most bwrap/broker can be "
+		       "here)\n",
+		       med[BWRAP] / med[BARE]);
+	} else
 		printf("ratio bwrap/broker n/a (no bwrap)\n");
 	{
 		double rps = concurrent(n / CLIENTS > 50 ? n / CLIENTS : 50);

@@ -303,13 +303,20 @@ int sbx_cgroup_attach(const struct sbx_cgroup *cg, pid_t pid,
 	return 0;
 }
 
+static unsigned long long oom_kills(const struct sbx_cgroup *cg)
+{
+	return read_key(cg->dir[0],
+			cg->version == 2 ? "memory.events" :
+					   "memory.oom_control",
+			"oom_kill");
+}
+
 int sbx_cgroup_oom(const struct sbx_cgroup *cg)
 {
 	if (cg->version == 2)
-		return read_key(cg->dir[0], "memory.events", "oom_kill") > 0;
+		return oom_kills(cg) > cg->oom_base;
 	if (cg->version == 1)
-		return read_key(cg->dir[0], "memory.oom_control", "oom_kill") >
-			       0 ||
+		return oom_kills(cg) > cg->oom_base ||
 		       read_key(cg->dir[0], "memory.oom_control", "under_oom") >
 			       0;
 	return 0;
@@ -329,6 +336,26 @@ void sbx_cgroup_destroy(struct sbx_cgroup *cg)
 		}
 	cg->ndirs = 0;
 	cg->version = 0;
+}
+
+int sbx_cgroup_recycle(struct sbx_cgroup *cg)
+{
+	const char *pids = cg->dir[cg->version == 1];
+
+	if (!cg->version)
+		return -1;
+	for (int tries = 0; tries < 50; tries++) {
+		struct timespec ms = { 0, 1000 * 1000 };
+		char buf[32];
+
+		if (read_small(pids, "pids.current", buf, sizeof(buf)) &&
+		    strtoull(buf, NULL, 10) == 0) {
+			cg->oom_base = oom_kills(cg);
+			return 0;
+		}
+		nanosleep(&ms, NULL);
+	}
+	return -1;
 }
 
 int sbx_cgroup_probe(const char *config, char *why, size_t len,

@@ -14,6 +14,16 @@
 
 #include "sbx.h"
 
+/* cgroup.c: the run's own cgroup, made by the parent before clone. */
+struct sbx_cgroup {
+	int version; /* 0: none, 1 or 2 */
+	char dir[2][PATH_MAX]; /* v2: dir[0]; v1: the memory, pids groups */
+	int ndirs;
+	char why[160]; /* why there is none */
+	/* OOM kills counted before this run (a group used again) */
+	unsigned long long oom_base;
+};
+
 /* A compiled seccomp program, exported by libseccomp as raw BPF. */
 struct sbx_bpf {
 	struct sock_filter *insns;
@@ -38,6 +48,8 @@ struct sbx_jail {
 	char *cgroup; /* sbx_jail_set_cgroup(); NULL: find one */
 	char *also; /* sbx_jail_set_also(): a program to show too */
 	int diagnose; /* sbx_jail_set_diagnose() */
+	int keep_cgroup; /* sbx_jail_keep_cgroup() */
+	struct sbx_cgroup kept; /* the last run's group, for the next */
 	/* sbx_jail_set_netns(): runs share the caller's network namespace,
 	 * entered from this one (put back by sbx_jail_free) */
 	int net_orig;
@@ -86,14 +98,6 @@ struct sbx_symlink {
 	char target[256];
 };
 
-/* cgroup.c: the run's own cgroup, made by the parent before clone. */
-struct sbx_cgroup {
-	int version; /* 0: none, 1 or 2 */
-	char dir[2][PATH_MAX]; /* v2: dir[0]; v1: the memory, pids groups */
-	int ndirs;
-	char why[160]; /* why there is none */
-};
-
 /* Make the group `name` with memory and pids limits. config: NULL or ""
  * finds one (cgroup v2 at the hierarchy's root when it has the
  * controllers, else v1 below the caller's groups), and when none can be
@@ -109,6 +113,10 @@ int sbx_cgroup_attach(const struct sbx_cgroup *cg, pid_t pid,
 int sbx_cgroup_oom(const struct sbx_cgroup *cg);
 /* Remove the group (its processes must be gone); safe on version 0. */
 void sbx_cgroup_destroy(struct sbx_cgroup *cg);
+/* Make the group of a run that ended ready for the next run: 0 when its
+ * processes are all gone (a few short retries, as destroy) and its OOM
+ * kills so far are counted out, -1 when it is not. */
+int sbx_cgroup_recycle(struct sbx_cgroup *cg);
 
 #define SBX_MAX_BINDS 48
 /* The smallest hard RLIMIT_NOFILE of a caller that can build a sandbox:

@@ -151,6 +151,11 @@ int sbx_jail_set_also(struct sbx_jail *j, const char *path,
 	return set_string(&j->also, path, err);
 }
 
+void sbx_jail_keep_cgroup(struct sbx_jail *j)
+{
+	j->keep_cgroup = 1;
+}
+
 int sbx_jail_set_netns(struct sbx_jail *j, int fd, struct sbx_error *err)
 {
 	int orig;
@@ -181,6 +186,7 @@ void sbx_jail_free(struct sbx_jail *j)
 		(void)setns(j->net_orig, CLONE_NEWNET);
 		close(j->net_orig);
 	}
+	sbx_cgroup_destroy(&j->kept);
 	free(j->cgroup);
 	free(j->also);
 	sbx_filter_free(j);

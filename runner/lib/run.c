@@ -110,6 +110,7 @@ static int raise_nproc(const struct sbx_plan *pl, struct rlimit *saved)
  * (run_end) whichever step failed. */
 struct run_state {
 	struct sbx_plan *pl;
+	struct sbx_jail *jail; /* pl's, which may keep the run's cgroup */
 	int out[2]; /* the plugin's stdout */
 	int err[2]; /* its stderr */
 	int status[2]; /* init's records */
@@ -136,7 +137,11 @@ static void run_end(struct run_state *rs)
 	close_fd(&rs->pidfd);
 	if (!rs->pl)
 		return;
-	sbx_cgroup_destroy(&rs->pl->cg);
+	if (rs->jail->keep_cgroup && !rs->jail->kept.version &&
+	    sbx_cgroup_recycle(&rs->pl->cg) == 0)
+		rs->jail->kept = rs->pl->cg;
+	else
+		sbx_cgroup_destroy(&rs->pl->cg);
 	if (rs->pl->learned)
 		munmap(rs->pl->learned, sizeof(*rs->pl->learned));
 	if (rs->pl->diag)
@@ -163,16 +168,24 @@ static int run_prepare(struct run_state *rs, struct sbx_jail *j,
 	if ((j->learn && !(pl->learned = shared(sizeof(*pl->learned)))) ||
 	    (j->diagnose && !(pl->diag = shared(sizeof(*pl->diag)))))
 		return sbx_fail(err, errno, "mmap: %s", strerror(errno));
-	pl->jail = j;
+	pl->jail = rs->jail = j;
 	pl->argv = argv;
 	if (prepare(pl, err) < 0 || sbx_mount_plan(pl, argv[0], err) < 0)
 		return -1;
-	/* one group per run: a process may run many (the tests, a broker) */
-	snprintf(cgname, sizeof(cgname), "run-%d-%u", (int)getpid(), ++runs);
-	/* init and the plugin's processes: procs + 1, as RLIMIT_NPROC */
-	if (sbx_cgroup_setup(&pl->cg, j->cgroup, cgname, j->pol->memory,
-			     j->pol->procs + 1, err) < 0)
-		return -1;
+	/* one group per run (a process may run many: the tests, a broker),
+	 * or the group the jail's last run left empty */
+	if (j->kept.version) {
+		pl->cg = j->kept;
+		j->kept.version = 0;
+	} else {
+		snprintf(cgname, sizeof(cgname), "run-%d-%u", (int)getpid(),
+			 ++runs);
+		/* init and the plugin's processes: procs + 1, as
+		 * RLIMIT_NPROC */
+		if (sbx_cgroup_setup(&pl->cg, j->cgroup, cgname, j->pol->memory,
+				     j->pol->procs + 1, err) < 0)
+			return -1;
+	}
 	if (pipe2(rs->out, O_CLOEXEC) < 0 || pipe2(rs->err, O_CLOEXEC) < 0 ||
 	    pipe2(rs->status, O_CLOEXEC) < 0 || pipe2(rs->sync, O_CLOEXEC) < 0)
 		return sbx_fail(err, errno, "pipe: %s", strerror(errno));
@@ -266,9 +279,11 @@ struct sbx_run *sbx_run_prepare(struct sbx_jail *j, char *const argv[],
 		sbx_fail(err, ENOMEM, "run: out of memory");
 		return NULL;
 	}
-	run->rs = (struct run_state){ NULL,	  { -1, -1 }, { -1, -1 },
-				      { -1, -1 }, { -1, -1 }, -1,
-				      0 };
+	run->rs = (struct run_state){ .out = { -1, -1 },
+				      .err = { -1, -1 },
+				      .status = { -1, -1 },
+				      .sync = { -1, -1 },
+				      .pidfd = -1 };
 	run->argv = argv;
 	if (run_prepare(&run->rs, j, argv, err) < 0)
 		goto fail;

@@ -553,6 +553,7 @@ static int parked_once(int argc, char **argv, int netns,
 		    (setup(s, argc, argv, prog_esc, sizeof(prog_esc), &err) <
 			     0 ||
 		     !(s->jail = make_jail(&s->cli, &s->pol, &err)) ||
+		     (sbx_jail_keep_cgroup(s->jail), 0) ||
 		     (netns >= 0 &&
 		      sbx_jail_set_netns(s->jail, netns, &err) < 0))) {
 			setup_clear(s);
