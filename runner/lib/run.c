@@ -160,6 +160,7 @@ static int run_prepare(struct run_state *rs, struct sbx_jail *j,
 	struct sbx_plan *pl;
 	char cgname[64];
 
+	rs->jail = j;
 	pl = rs->pl = calloc(1, sizeof(*pl));
 	if (!pl)
 		return sbx_fail(err, ENOMEM, "run: out of memory");
@@ -168,7 +169,7 @@ static int run_prepare(struct run_state *rs, struct sbx_jail *j,
 	if ((j->learn && !(pl->learned = shared(sizeof(*pl->learned)))) ||
 	    (j->diagnose && !(pl->diag = shared(sizeof(*pl->diag)))))
 		return sbx_fail(err, errno, "mmap: %s", strerror(errno));
-	pl->jail = rs->jail = j;
+	pl->jail = j;
 	pl->argv = argv;
 	if (prepare(pl, err) < 0 || sbx_mount_plan(pl, argv[0], err) < 0)
 		return -1;

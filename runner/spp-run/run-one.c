@@ -614,22 +614,22 @@ int spp_run_parked(int argc, char **argv, int netns,
 {
 	struct snapshot before = { 0 };
 	struct setup s;
-	int have_setup = 0, status = -1, last;
+	int have_setup = 0;
 	struct stat net0;
 
 	memset(&s, 0, sizeof(s));
 	/* the network namespace a run made from the start must be in */
 	if (netns >= 0 && stat("/proc/self/ns/net", &net0) < 0)
 		netns = -1;
-	while ((last = parked_once(argc, argv, netns, &net0, &s, &before,
-				   &have_setup, ops, ctx)) >= 0) {
-		status = last;
-		if (ops->next(ctx) < 0)
-			break;
-	}
+	while (parked_once(argc, argv, netns, &net0, &s, &before, &have_setup,
+			   ops, ctx) >= 0 &&
+	       ops->next(ctx) == 0)
+		;
 	if (have_setup) {
 		setup_clear(&s);
 		sbx_buf_free(&before.bytes);
 	}
-	return status;
+	/* never an earlier run's status: the broker could take it for that
+	 * of a request this worker failed to take */
+	return -1;
 }

@@ -35,8 +35,9 @@ struct spp_parked_ops {
  * changed while it waited, the run is spp_run_main()'s from the start
  * and the next is prepared from the policy as it is then. netns (or -1)
  * is a network namespace for runs under a `network none` policy
- * (sbx_jail_set_netns). Returns the last run's status (as
- * spp_run_main()), or -1 when there was none. */
+ * (sbx_jail_set_netns). Returns -1 once await() or next() failed (the
+ * worker ends): never a status, which could be taken for that of a
+ * request it did not take. */
 int spp_run_parked(int argc, char **argv, int netns,
 		   const struct spp_parked_ops *ops, void *ctx);
 

@@ -504,7 +504,7 @@ pid_t worker_park(const struct broker_conf *conf, const struct spp_wire_req *r,
 						   next_run };
 	struct park pk = { conf, 3, { 0 }, NULL, NULL };
 	pid_t self = getpid(), pid;
-	int pair[2], prep, nullfd, argc = 0, status;
+	int pair[2], prep, nullfd, argc = 0;
 	char **argv;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
@@ -525,11 +525,12 @@ pid_t worker_park(const struct broker_conf *conf, const struct spp_wire_req *r,
 			_exit(WORKER_SETUP_FAILED);
 		argv = worker_argv(conf, r, policy, &argc);
 		pk.park_env = environ;
-		status = spp_run_parked(argc, argv, netns >= 0 ? 4 : -1, &ops,
-					&pk);
+		spp_run_parked(argc, argv, netns >= 0 ? 4 : -1, &ops, &pk);
 		fflush(stdout);
 		fflush(stderr);
-		_exit(status < 0 ? WORKER_SETUP_FAILED : status);
+		/* a request it could not take: the broker refuses it and
+		 * the client makes the run itself */
+		_exit(WORKER_SETUP_FAILED);
 	}
 	close(pair[1]);
 	close(prep);
