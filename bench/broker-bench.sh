@@ -18,7 +18,8 @@ chmod 755 "$W"
 
 # A whole SMTP session through qmail-smtpd's hook layer (spp-session), a
 # trivial plugin at each of 5 events: through the broker (the layer's own
-# client), through spp-run, and run bare (bench/spp-run-shim: unsandboxed),
+# client), through spp-run, and run bare (bench/spp-run-shim, freestanding:
+# the plugin's exec and little more, as qmail-spp 0.42's fork+exec),
 # alternating; medians and ratios.
 session_bench() {
 	h=$W/home

@@ -3,8 +3,14 @@
 # SMTP session through spp-session, plugins sandboxed vs bare.
 EXTRA_PROGRAMS += bench/spp-run-shim
 bench_spp_run_shim_SOURCES = bench/spp-run-shim.c
+if SHIM_FREESTANDING
+bench_spp_run_shim_CFLAGS = $(PLAIN_CFLAGS) -fno-pie -fno-stack-protector \
+	-fno-asynchronous-unwind-tables
+bench_spp_run_shim_LDFLAGS = -nostdlib -static
+else
 bench_spp_run_shim_CFLAGS = $(PLAIN_CFLAGS)
 bench_spp_run_shim_LDFLAGS =
+endif
 CLEANFILES += bench/spp-run-shim$(EXEEXT)
 EXTRA_DIST += bench/session-bench.sh
 
