@@ -29,37 +29,52 @@
 /* ioctl requests that inject input into a terminal. */
 static const uint32_t tty_ioctls[2] = { TIOCSTI, TIOCLINUX };
 
-/* Allow every ioctl request but the two above. libseccomp lets an
- * unconditional rule override conditional ones, and has no masked "not
- * equal", so the complement is spelled out: a request differs from both
- * when it differs from them in a bit where they agree, or from each of them
- * in two distinct bits where they disagree. Only the low 32 bits are
- * compared: the kernel truncates the request after the filter ran. */
-static int allow_ioctl(scmp_filter_ctx ctx, int nr)
+/* allow_special()'s answer for ioctl: allowed by ioctl_prefix(). */
+#define IOCTL_BY_PREFIX 2
+
+/* Every ioctl request but the two above, decided ahead of libseccomp's
+ * program: it cannot say "not equal" on the low 32 bits (the kernel
+ * truncates the request after the filter ran; two comparisons on one
+ * argument are refused), and spelling the complement out in its terms
+ * took 109 of the default filter's 387 instructions, which the kernel
+ * checks and compiles at every run. A native ioctl whose request's low 32 bits
+ * are neither is allowed here; anything else goes on to the program,
+ * which has no ioctl rule: its default action. */
+static int ioctl_prefix(struct sbx_bpf *b, struct sbx_error *err)
 {
-	uint32_t x = tty_ioctls[0], y = tty_ioctls[1], d = x ^ y;
-	int rc = 0;
+	enum { N = 8 };
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint32_t low = offsetof(struct seccomp_data, args[1]);
+#else
+	const uint32_t low = offsetof(struct seccomp_data, args[1]) + 4;
+#endif
+	const struct sock_filter pre[N] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 0,
+			 6),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+			 (uint32_t)seccomp_syscall_resolve_name("ioctl"), 0, 4),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, low),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, tty_ioctls[0], 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, tty_ioctls[1], 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_filter *all;
 
-	for (int b = 0; b < 32 && !rc; b++) {
-		uint32_t m = 1u << b;
-
-		if (!(d & m))
-			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					      SCMP_A1(SCMP_CMP_MASKED_EQ, m,
-						      ~x & m));
-	}
-	for (int b1 = 0; b1 < 32 && !rc; b1++)
-		for (int b2 = 0; b2 < 32 && !rc; b2++) {
-			uint32_t m1 = 1u << b1, m2 = 1u << b2;
-
-			if (b1 == b2 || !(d & m1) || !(d & m2))
-				continue;
-			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					      SCMP_A1(SCMP_CMP_MASKED_EQ,
-						      m1 | m2,
-						      (~x & m1) | (~y & m2)));
-		}
-	return rc;
+	if (b->len + N > BPF_MAXINSNS)
+		return sbx_fail(err, E2BIG, "seccomp: program too long");
+	all = malloc((b->len + N) * sizeof(*all));
+	if (!all)
+		return sbx_fail(err, ENOMEM, "seccomp: out of memory");
+	memcpy(all, pre, sizeof(pre));
+	memcpy(all + N, b->insns, b->len * sizeof(*all));
+	free(b->insns);
+	b->insns = all;
+	b->len = (unsigned short)(b->len + N);
+	return 0;
 }
 
 /* Calls whose arguments the filter inspects. Returns 1 for other calls. */
@@ -84,7 +99,7 @@ static int allow_special(scmp_filter_ctx ctx, const struct sbx_policy *p,
 					SCMP_A0(SCMP_CMP_MASKED_EQ,
 						SBX_NS_FLAGS, 0));
 	if (strcmp(name, "ioctl") == 0)
-		return allow_ioctl(ctx, nr);
+		return IOCTL_BY_PREFIX;
 	if (strcmp(name, "personality") == 0) {
 		/* Querying is harmless; changing the personality re-enables
 		 * legacy behaviour such as READ_IMPLIES_EXEC. The kernel reads
@@ -270,7 +285,7 @@ static int diag_rule(scmp_filter_ctx ctx, uint32_t dflt, int nr,
 
 static scmp_filter_ctx build_filter(const struct sbx_policy *p,
 				    unsigned int handoff_fd, int diag,
-				    struct sbx_error *err)
+				    int *ioctl, struct sbx_error *err)
 {
 	uint32_t dflt = p->sysdefault == SBX_SYS_EPERM ? SCMP_ACT_ERRNO(EPERM) :
 							 SCMP_ACT_NOTIFY;
@@ -302,6 +317,10 @@ static scmp_filter_ctx build_filter(const struct sbx_policy *p,
 			rc = guard_rule(ctx, p, dflt, nr, name);
 		if (rc == 1)
 			rc = allow_special(ctx, p, nr, name);
+		if (rc == IOCTL_BY_PREFIX) {
+			*ioctl = 1;
+			rc = 0;
+		}
 		if (rc == 1)
 			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 		if (rc < 0) {
@@ -444,8 +463,8 @@ int sbx_filter_build_learn(uint64_t handoff_fd, struct sbx_bpf *out,
 }
 
 /* build_filter()'s own rules, counted: a filter compiled by an older one
- * is not current (2: the go-ahead's read). */
-#define FILTER_RULES_VERSION 2
+ * is not current (2: the go-ahead's read; 3: ioctl by ioctl_prefix()). */
+#define FILTER_RULES_VERSION 3
 
 uint64_t sbx_filter_fingerprint(const struct sbx_policy *p)
 {
@@ -470,13 +489,19 @@ uint64_t sbx_filter_fingerprint(const struct sbx_policy *p)
 static int build(const struct sbx_policy *p, unsigned int handoff_fd, int diag,
 		 struct sbx_bpf *out, struct sbx_error *err)
 {
-	scmp_filter_ctx ctx = build_filter(p, handoff_fd, diag, err);
+	int ioctl = 0;
+	scmp_filter_ctx ctx = build_filter(p, handoff_fd, diag, &ioctl, err);
 	int rc;
 
 	if (!ctx)
 		return -1;
 	rc = export_bpf(ctx, out, err);
 	seccomp_release(ctx);
+	if (rc == 0 && ioctl && ioctl_prefix(out, err) < 0) {
+		free(out->insns);
+		out->insns = NULL;
+		return -1;
+	}
 	return rc;
 }
 
