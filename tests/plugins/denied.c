@@ -135,6 +135,9 @@ static long call(const char *name)
 		return syscall(SYS_ioctl, 1, TIOCSTI, "x");
 	if (!strcmp(name, "tiocsti2"))
 		return syscall(SYS_ioctl, 2, TIOCSTI, "x");
+	/* the kernel drops the request's upper 32 bits: still TIOCSTI */
+	if (!strcmp(name, "tiocsti-hi"))
+		return syscall(SYS_ioctl, 0, 1UL << 32 | TIOCSTI, "x");
 	if (!strcmp(name, "tioclinux"))
 		return syscall(SYS_ioctl, 0, TIOCLINUX, buf);
 	if (!strcmp(name, "clone-newuser"))
