@@ -80,8 +80,8 @@ struct reap {
  * for it pays for the hand-over and the run only. Once it replied, the
  * worker prepares its next run's sandbox and is parked again (a worker
  * forked for every run cost a quarter of the CPU a run takes), up to
- * WORKER_RUNS runs; then a new one is forked. A line is parked for from its second request on (a
- * one-off line costs one sandbox, not two). A template not asked for in
+ * WORKER_RUNS runs; then a new one is forked. A line is parked for from
+ * its second request on (a one-off line costs one sandbox, not two). A template not asked for in
  * TEMPLATE_IDLE_S is dropped; the least recently used goes when
  * TEMPLATES_MAX are held. */
 #define TEMPLATES_MAX 64
@@ -122,8 +122,7 @@ struct conn {
 	int fd, pidfd, timerfd, outfd, logfd;
 	int done; /* a parked worker's: its exit status comes here first */
 	unsigned int wruns; /* runs its worker made before this one */
-	struct tmpl *ot; /* the template its worker came from, while its */
-	unsigned long ogen; /* gen is ogen (the worker counts in ot->out) */
+	int taken; /* its worker was t's parked one (it counts in t->out) */
 	struct tmpl *t; /* its line's template, while t->gen is tgen */
 	unsigned long tgen;
 	char *policy; /* the request's, to park the next worker with */
@@ -246,9 +245,9 @@ static void unwatch(int *fd)
 /* c's worker, taken parked, no longer counts as its template's. */
 static void out_release(struct conn *c)
 {
-	if (c->ot && c->ot->gen == c->ogen && c->ot->out)
-		c->ot->out--;
-	c->ot = NULL;
+	if (c->taken && c->t && c->t->gen == c->tgen && c->t->out)
+		c->t->out--;
+	c->taken = 0;
 }
 
 static void conn_free(struct conn *c)
@@ -682,8 +681,9 @@ static int run_parked(struct conn *c, struct tmpl *t)
 	c->pidfd = pk->pidfd;
 	c->done = pk->sock;
 	c->wruns = pk->runs;
-	c->ot = t;
-	c->ogen = t->gen;
+	c->t = t;
+	c->tgen = t->gen;
+	c->taken = 1;
 	t->out++;
 	pk->pid = 0;
 	pk->pidfd = pk->sock = -1;
@@ -736,7 +736,7 @@ static void start_run(struct conn *c, struct spp_wire_req *r)
 				      &c->pidfd, &err);
 	/* the next run of a line asked for again is prepared: now when none
 	 * is left parked, else once this one replied */
-	if (t && t->asked > 1 && c->pid > 0) {
+	if (t && (t->asked > 1 || c->taken) && c->pid > 0) {
 		size_t parked = 0;
 
 		for (size_t i = 0; i < PARK_MAX; i++)
@@ -859,6 +859,7 @@ static void refill(struct conn *c)
 	struct spp_wire_req r;
 	struct tmpl *t = c->t;
 
+	out_release(c);
 	c->t = NULL;
 	if (!t || t->gen != c->tgen || !t->key ||
 	    spp_wire_req_parse(c->in.s, c->in.len, &r, &err) != 1)
@@ -907,7 +908,7 @@ static void on_reap(struct reap *r)
  * (its socket closed) and reaped when it does. */
 static void worker_return(struct conn *c)
 {
-	struct tmpl *t = c->ot && c->ot->gen == c->ogen ? c->ot : NULL;
+	struct tmpl *t = c->t && c->t->gen == c->tgen ? c->t : NULL;
 	struct parked *pk = NULL;
 
 	out_release(c);
